@@ -1,0 +1,44 @@
+"""The application factory: one aiohttp app serving discovery, actors, pages (and later APIs)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from fedinet.background import BackgroundRunner
+from fedinet.config import Settings
+from fedinet.store.database import Database
+from fedinet.web import actors, pages, wellknown
+from fedinet.web.context import DATABASE, SETTINGS
+from fedinet.web.middleware import cors_middleware, errors_middleware
+
+MAX_REQUEST_BYTES = 1024 * 1024  # inbound bodies over 1 MiB get 413
+BACKGROUND = web.AppKey("background", BackgroundRunner)
+
+
+def create_app(
+    settings: Settings, db: Database | None = None, *, run_background: bool = True
+) -> web.Application:
+    """Build the app. Pass `db` to share a database handle (tests); otherwise the app owns one.
+
+    With `run_background=False` no job loops start; call `app[BACKGROUND].run_once()` instead.
+    """
+    app = web.Application(
+        middlewares=[cors_middleware, errors_middleware], client_max_size=MAX_REQUEST_BYTES
+    )
+    app[SETTINGS] = settings
+    app[DATABASE] = db or Database(settings.database_url)
+    app[BACKGROUND] = BackgroundRunner()
+    if db is None:
+        app.cleanup_ctx.append(_dispose_database)
+    if run_background:
+        app.cleanup_ctx.append(app[BACKGROUND].lifecycle)
+    for module in (wellknown, actors, pages):
+        app.router.add_routes(module.routes)
+    return app
+
+
+async def _dispose_database(app: web.Application) -> AsyncIterator[None]:
+    yield
+    await app[DATABASE].dispose()

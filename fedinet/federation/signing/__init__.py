@@ -1,0 +1,1 @@
+"""Everything that touches private keys or signature formats lives in this package."""

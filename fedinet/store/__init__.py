@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, the database handle and the query functions (the only `select()`s)."""

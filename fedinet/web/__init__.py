@@ -1,0 +1,1 @@
+"""The HTTP edge: aiohttp handlers that parse, call a service and serialise."""

@@ -1,0 +1,1 @@
+"""The fedinet vocabulary as data; shipped inside the package as `fedinet.protocol`."""
