@@ -8,6 +8,7 @@ from aiohttp import web
 
 from fedinet.background import BackgroundRunner
 from fedinet.config import Settings
+from fedinet.federation.transport import Transport
 from fedinet.store.database import Database
 from fedinet.web import actors, pages, wellknown
 from fedinet.web.context import DATABASE, SETTINGS
@@ -15,6 +16,7 @@ from fedinet.web.middleware import cors_middleware, errors_middleware
 
 MAX_REQUEST_BYTES = 1024 * 1024  # inbound bodies over 1 MiB get 413
 BACKGROUND = web.AppKey("background", BackgroundRunner)
+TRANSPORT = web.AppKey("transport", Transport)
 
 
 def create_app(
@@ -32,6 +34,7 @@ def create_app(
     app[BACKGROUND] = BackgroundRunner()
     if db is None:
         app.cleanup_ctx.append(_dispose_database)
+    app.cleanup_ctx.append(_transport)
     if run_background:
         app.cleanup_ctx.append(app[BACKGROUND].lifecycle)
     for module in (wellknown, actors, pages):
@@ -42,3 +45,9 @@ def create_app(
 async def _dispose_database(app: web.Application) -> AsyncIterator[None]:
     yield
     await app[DATABASE].dispose()
+
+
+async def _transport(app: web.Application) -> AsyncIterator[None]:
+    app[TRANSPORT] = Transport(allow_private_addresses=app[SETTINGS].allow_private_addresses)
+    yield
+    await app[TRANSPORT].close()

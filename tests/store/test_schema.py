@@ -1,0 +1,50 @@
+"""The schema the app uses is exactly what the migrations create, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from fedinet.store import migrations
+from fedinet.store.base import Base
+from fedinet.store.database import Database
+
+
+async def test_migrations_match_models(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        assert await migrations.current_revision(db) is None
+        await migrations.upgrade(db)
+        assert await migrations.current_revision(db) == migrations.head_revision()
+
+        def differences(connection):  # type: ignore[no-untyped-def]
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return compare_metadata(context, Base.metadata)
+
+        async with db.engine.connect() as connection:
+            diff = await connection.run_sync(differences)
+        assert diff == [], f"models and migrations disagree: {diff}"
+    finally:
+        await db.dispose()
+
+
+async def test_drop_schema_leaves_an_empty_database(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        await migrations.upgrade(db)
+        await migrations.drop_schema(db)
+        assert await migrations.current_revision(db) is None
+    finally:
+        await db.dispose()
+
+
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        async with db.session() as session:
+            assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+            assert (await session.execute(text("PRAGMA synchronous"))).scalar() == 1  # NORMAL
+    finally:
+        await db.dispose()
