@@ -13,7 +13,7 @@ import click
 
 from fedinet.config import ConfigError, Settings, load_settings
 from fedinet.services.errors import InvalidInput, ServiceError
-from fedinet.services.instance import check_schema_current
+from fedinet.services.instance import NotInitialised, check_schema_current
 from fedinet.store.database import Database, DatabaseUnavailable
 
 P = ParamSpec("P")
@@ -32,6 +32,9 @@ async def open_database(settings: Settings, *, require_schema: bool = True) -> A
     """A database handle that is reachable and (unless told otherwise) fully migrated."""
     db = Database(settings.database_url)
     try:
+        missing = db.missing_sqlite_file()
+        if missing:
+            raise NotInitialised(f"there is no fedinet database at {missing}: run `fedinet init` first")
         await db.check_connection()
         if require_schema:
             await check_schema_current(db)

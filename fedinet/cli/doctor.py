@@ -65,6 +65,10 @@ def _base_url_findings(settings: Settings) -> list[Finding]:
 
 async def _database_findings(settings: Settings) -> list[Finding]:
     db = Database(settings.database_url)
+    missing = db.missing_sqlite_file()
+    if missing:
+        await db.dispose()
+        return [Finding("fail", "database", f"no database at {missing}: run `fedinet init`")]
     try:
         await db.check_connection()
     except DatabaseUnavailable as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -51,17 +52,21 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-class GuardedResolver(AbstractResolver):
-    """Resolves names, then drops every non-public address; none left means refusal."""
+AddressPolicy = Callable[[str], bool]
 
-    def __init__(self) -> None:
+
+class GuardedResolver(AbstractResolver):
+    """Resolves names, then drops every address the policy refuses; none left means refusal."""
+
+    def __init__(self, is_allowed: AddressPolicy = is_public_address) -> None:
         self._inner = DefaultResolver()
+        self._is_allowed = is_allowed
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         results = await self._inner.resolve(host, port, family)
-        allowed = [result for result in results if is_public_address(result["host"])]
+        allowed = [result for result in results if self._is_allowed(result["host"])]
         if not allowed:
             raise UnsafeAddress(f"{host} resolves only to private or reserved addresses")
         return allowed
@@ -73,11 +78,19 @@ class GuardedResolver(AbstractResolver):
 class Transport:
     """Outbound HTTP for federation. Create one per process; close it on shutdown."""
 
-    def __init__(self, *, allow_private_addresses: bool, limits: Limits = Limits()) -> None:
+    def __init__(
+        self,
+        *,
+        allow_private_addresses: bool,
+        limits: Limits = Limits(),
+        address_policy: AddressPolicy = is_public_address,
+    ) -> None:
+        """`address_policy` decides which IP addresses the guard lets through (tests narrow it)."""
         self.allow_private_addresses = allow_private_addresses
         self.limits = limits
+        self._is_allowed = address_policy
         connector = aiohttp.TCPConnector(
-            resolver=None if allow_private_addresses else GuardedResolver(),
+            resolver=None if allow_private_addresses else GuardedResolver(address_policy),
             limit=100,
             limit_per_host=8,
             ttl_dns_cache=300,
@@ -107,7 +120,7 @@ class Transport:
         if host == "localhost" or host.endswith(".localhost"):
             raise UnsafeAddress(f"refusing to fetch {url}: localhost is not a public address")
         try:
-            literal = is_public_address(host)
+            literal = self._is_allowed(host)
         except ValueError:
             return  # a name: the resolver checks what it resolves to
         if not literal:

@@ -7,6 +7,7 @@ reads use a small pool (`session()`). On PostgreSQL both share one pool.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -69,6 +70,13 @@ class Database:
                 f"cannot open the database {self.safe_url}: {error.__class__.__name__}: {error}. "
                 "Check FEDINET_DATABASE_URL and that the database server is running."
             ) from error
+
+    def missing_sqlite_file(self) -> str | None:
+        """The path of a SQLite database file that does not exist yet (opening would create it)."""
+        path = self.engine.url.database
+        if not self.is_sqlite or not path or path == ":memory:" or os.path.exists(path):
+            return None
+        return path
 
     @property
     def safe_url(self) -> str:
