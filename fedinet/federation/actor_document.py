@@ -7,24 +7,7 @@ from typing import Any
 from fedinet import urls
 from fedinet.config import Settings
 from fedinet.store.models import Actor
-
-# The contexts an actor document needs: ActivityStreams, the security vocabulary for
-# `publicKey`, Multikey + DID for `assertionMethod` (Fedify ignores an actor's Multikey
-# unless did/v1 is present), and Mastodon's extension terms used below.
-ACTOR_CONTEXT: list[Any] = [
-    "https://www.w3.org/ns/activitystreams",
-    "https://w3id.org/security/v1",
-    "https://w3id.org/security/data-integrity/v1",
-    "https://www.w3.org/ns/did/v1",
-    "https://w3id.org/security/multikey/v1",
-    {
-        "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
-        "toot": "http://joinmastodon.org/ns#",
-        "discoverable": "toot:discoverable",
-        "indexable": "toot:indexable",
-        "featured": {"@id": "toot:featured", "@type": "@id"},
-    },
-]
+from fedinet.vocab import ACTOR_CONTEXT
 
 
 def actor_to_as(actor: Actor, settings: Settings) -> dict[str, Any]:

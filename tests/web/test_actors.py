@@ -6,6 +6,7 @@ import pytest
 
 from fedinet.federation.actor_parsing import parse_actor
 from fedinet.federation.signing.keys import ed25519_from_multibase, load_public_pem
+from fedinet.vocab import check_jsonld
 
 AS_PROFILE = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 
@@ -42,6 +43,7 @@ async def test_actor_document(instance, http, accept: str) -> None:  # type: ign
         "https://w3id.org/security/multikey/v1",
     ):
         assert context in actor["@context"]
+    check_jsonld(actor, unknown_contexts="reject")  # valid JSON-LD from local contexts only
     # What we publish is what our own parser accepts from others.
     assert {key.algorithm for key in parse_actor(actor).keys} == {"rsa", "ed25519"}
 
