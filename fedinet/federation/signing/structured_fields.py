@@ -164,7 +164,7 @@ class _Parser:
                 self.advance()
                 return InnerList(tuple(items), self.params())
             items.append(self.item())
-            if self.peek() not in (" ", ")"):
+            if not self.at_end() and self.peek() not in (" ", ")"):
                 raise StructuredFieldError(f"malformed inner list at position {self.pos}")
         raise StructuredFieldError("unterminated inner list")
 
