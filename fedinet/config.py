@@ -62,7 +62,7 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
-_SETTING_NAMES = tuple(f.name for f in fields(Settings) if f.name != "sources")
+_SETTING_NAMES = tuple(f.name for f in fields(Settings) if f.name not in ("sources", "data_dir"))
 
 
 def load_settings(
@@ -132,7 +132,14 @@ def _validate(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
     try:
         base_port = parts.port
     except ValueError as error:
-        raise ConfigError(f"base_url {base_url!r} has an invalid port") from error
+        raise ConfigError(
+            f"base_url {base_url!r} (from {where('base_url')}) has an invalid port"
+        ) from error
+    if base_port == {"http": 80, "https": 443}[parts.scheme]:
+        base_port = None  # the default port is not part of the domain
+    host = parts.hostname.lower()
+    host = f"[{host}]" if ":" in host else host
+    base_url = f"{parts.scheme}://{host}" + (f":{base_port}" if base_port else "")
 
     data_dir: Path = raw["data_dir"]
     database_url = normalise_database_url(
@@ -213,8 +220,25 @@ def _as_bool(value: Any, name: str, source: str) -> bool:
     raise ConfigError(f"{name} {value!r} (from {source}) must be true or false")
 
 
-def write_config_file(settings: Settings, keys: tuple[str, ...]) -> None:
-    """Write the given settings to the data directory's TOML file (used by `fedinet init`)."""
+# What `fedinet init` remembers: what defines the instance, not how one run was started.
+PERSISTED_AT_INIT = (
+    "base_url",
+    "database_url",
+    "registration_mode",
+    "instance_name",
+    "instance_description",
+)
+
+
+def write_config_file(settings: Settings) -> None:
+    """Write the instance-defining settings to the data directory's TOML file (`fedinet init`).
+
+    base_url is always written (an instance's URLs must never change); the others only when
+    they were chosen explicitly. The file may hold a database password: only the owner reads it.
+    """
+    keys = [
+        name for name in PERSISTED_AT_INIT if name == "base_url" or name in settings.sources
+    ]
     lines = ["# fedinet configuration; environment variables FEDINET_* override these."]
     for name in keys:
         value = getattr(settings, name)
@@ -225,5 +249,7 @@ def write_config_file(settings: Settings, keys: tuple[str, ...]) -> None:
         else:
             rendered = '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
         lines.append(f"{name} = {rendered}")
-    settings.config_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    descriptor = os.open(settings.config_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
 

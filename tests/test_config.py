@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fedinet.config import ConfigError, load_settings, normalise_database_url
+from fedinet.config import ConfigError, load_settings, normalise_database_url, write_config_file
 
 
 def test_defaults(tmp_path: Path) -> None:
@@ -86,3 +86,41 @@ def test_database_url_normalisation() -> None:
     assert normalise_database_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
     assert normalise_database_url("postgres://u@h/d") == "postgresql+asyncpg://u@h/d"
     assert normalise_database_url("postgresql+asyncpg://u@h/d") == "postgresql+asyncpg://u@h/d"
+
+
+@pytest.mark.parametrize(
+    ("given", "base_url", "domain"),
+    [
+        ("https://Social.Example:443/", "https://social.example", "social.example"),
+        ("http://127.0.0.1:80", "http://127.0.0.1", "127.0.0.1"),
+        ("https://a.example:8443", "https://a.example:8443", "a.example:8443"),
+    ],
+)
+def test_base_url_is_normalised(tmp_path: Path, given: str, base_url: str, domain: str) -> None:
+    settings = load_settings(environ={"FEDINET_BASE_URL": given}, data_dir=tmp_path)
+    assert (settings.base_url, settings.domain) == (base_url, domain)
+
+
+def test_config_file_keeps_what_defines_the_instance(tmp_path: Path) -> None:
+    settings = load_settings(
+        environ={
+            "FEDINET_BASE_URL": "https://social.example",
+            "FEDINET_DATABASE_URL": "postgresql://fedinet:secret@db/fedinet",
+            "FEDINET_LOG_LEVEL": "DEBUG",
+            "FEDINET_ALLOW_PRIVATE_ADDRESSES": "true",
+        },
+        data_dir=tmp_path,
+    )
+    write_config_file(settings)
+    text = settings.config_file.read_text()
+    assert 'base_url = "https://social.example"' in text
+    assert 'database_url = "postgresql+asyncpg://fedinet:secret@db/fedinet"' in text
+    assert "log_level" not in text and "allow_private_addresses" not in text
+    assert settings.config_file.stat().st_mode & 0o777 == 0o600  # it may hold a password
+    assert load_settings(environ={}, data_dir=tmp_path).base_url == "https://social.example"
+
+
+def test_data_dir_is_not_a_file_setting(tmp_path: Path) -> None:
+    (tmp_path / "fedinet.toml").write_text('data_dir = "/elsewhere"\n')
+    with pytest.raises(ConfigError, match="unknown setting"):
+        load_settings(environ={}, data_dir=tmp_path)

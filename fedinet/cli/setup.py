@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from fedinet.cli.common import handles_errors, json_option, open_database, print_json, settings_from
-from fedinet.config import REGISTRATION_MODES, Settings, write_config_file
+from fedinet.config import REGISTRATION_MODES, write_config_file
 from fedinet.services import accounts as account_service
 from fedinet.services.errors import Conflict
 from fedinet.services.instance import NotInitialised, set_up_database
@@ -57,7 +57,7 @@ async def init(
         await set_up_database(db, settings)
         schema_created = True
         await account_service.create_account(db, settings, username, password, role="admin")
-        write_config_file(settings, _settings_to_persist(settings))
+        write_config_file(settings)
     except BaseException:
         if schema_created:
             await migrations.drop_schema(db)
@@ -93,12 +93,6 @@ def _refuse_existing(data_dir: Path) -> None:
             f"{data_dir} is not empty; an instance may already live there. "
             "Start it with `fedinet serve`, or choose another directory with FEDINET_DATA_DIR"
         )
-
-
-def _settings_to_persist(settings: Settings) -> tuple[str, ...]:
-    """base_url always (URLs must not change), plus whatever the admin set explicitly."""
-    chosen = [name for name in settings.sources if name not in ("data_dir", "base_url")]
-    return ("base_url", *sorted(chosen))
 
 
 def _remove_partial(data_dir: Path, created: bool) -> None:

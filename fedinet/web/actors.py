@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from fedinet import urls
 from fedinet.federation.actor_document import actor_to_as, empty_collection
 from fedinet.services import accounts as account_service
 from fedinet.services import instance as instance_service
@@ -59,3 +60,10 @@ async def member_collection(request: web.Request) -> web.Response:
     account = await load_member(request)
     collection_id = f"{account.actor.uri}/{request.match_info['collection']}"
     return negotiation.activity_response(empty_collection(collection_id))
+
+
+@routes.get("/actor/{collection:outbox|followers|following}")
+async def instance_actor_collection(request: web.Request) -> web.Response:
+    """The instance actor neither posts nor follows; its collections are always empty."""
+    uri = urls.instance_actor_uri(settings_of(request))
+    return negotiation.activity_response(empty_collection(f"{uri}/{request.match_info['collection']}"))

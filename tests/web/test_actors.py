@@ -57,6 +57,10 @@ async def test_instance_actor(instance, http) -> None:  # type: ignore[no-untype
     assert actor["type"] == "Application"
     assert actor["preferredUsername"] == instance.domain
     assert actor["publicKey"]["id"] == f"{instance.base_url}/actor#main-key"
+    for collection in ("outbox", "followers", "following"):  # every advertised link resolves
+        async with http.get(actor[collection], headers={"Accept": "application/activity+json"}) as response:
+            assert response.status == 200
+            assert (await response.json(content_type=None))["totalItems"] == 0
 
 
 async def test_browsers_get_the_profile_page(instance, http) -> None:  # type: ignore[no-untyped-def]
