@@ -12,7 +12,7 @@ from fedinet.services.errors import Conflict, InvalidInput, NotFound
 from fedinet.services.local_actors import new_local_actor
 from fedinet.services.passwords import hash_password
 from fedinet.store import accounts as account_queries
-from fedinet.store.base import utc_now
+from fedinet.clock import utc_now
 from fedinet.store.database import Database
 from fedinet.store.models import Account
 

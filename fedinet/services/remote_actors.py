@@ -9,7 +9,7 @@ from fedinet.federation.actor_parsing import InvalidActor, ParsedActor, parse_ac
 from fedinet.federation.transport import FetchError, Transport
 from fedinet.services.errors import InvalidInput, NotFound
 from fedinet.store import actors as actor_queries
-from fedinet.store.base import utc_now
+from fedinet.clock import utc_now
 from fedinet.store.database import Database
 from fedinet.store.models import Actor, ActorKey
 

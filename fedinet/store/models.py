@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fedinet.store.base import Base, utc_now
+from fedinet.clock import utc_now
+from fedinet.store.base import Base
 
 URI = String(2048)
 

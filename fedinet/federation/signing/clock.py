@@ -7,11 +7,6 @@ from datetime import UTC, datetime, timedelta
 MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second datetime can hold
 
 
-def utc_now() -> datetime:
-    """The current time as an aware UTC datetime; the default callers pass as `now`."""
-    return datetime.now(UTC)
-
-
 def require_aware(moment: datetime) -> datetime:
     """`moment` converted to UTC; ValueError if it is naive (an unknown zone)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
