@@ -36,6 +36,8 @@ class ParsedActor:
     following_url: str | None
     profile_url: str | None
     manually_approves_followers: bool
+    also_known_as: list[str] = field(default_factory=list)
+    moved_to_uri: str | None = None
     keys: list[ParsedKey] = field(default_factory=list)
 
     def row_fields(self) -> dict[str, Any]:
@@ -58,6 +60,10 @@ def _same_origin_url(value: Any, origin: str, what: str, *, required: bool = Fal
     if urlsplit(value).netloc.lower() != origin:
         raise InvalidActor(f"the actor's {what} {value} is on another host than the actor")
     return value
+
+
+def _is_http_url(value: Any) -> bool:
+    return isinstance(value, str) and urlsplit(value).scheme in ("http", "https")
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -116,5 +122,9 @@ def parse_actor(document: Any) -> ParsedActor:
         following_url=_same_origin_url(document.get("following"), origin, "following"),
         profile_url=url if isinstance(url, str) and url.startswith(("http://", "https://")) else None,
         manually_approves_followers=document.get("manuallyApprovesFollowers") is True,
+        also_known_as=[
+            alias for alias in _as_list(document.get("alsoKnownAs")) if _is_http_url(alias)
+        ][:20],
+        moved_to_uri=document["movedTo"] if _is_http_url(document.get("movedTo")) else None,
         keys=_keys(document, uri, origin),
     )

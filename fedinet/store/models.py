@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fedinet.clock import utc_now
@@ -45,6 +45,8 @@ class Actor(Base):
     following_url: Mapped[str | None] = mapped_column(URI)
     profile_url: Mapped[str | None] = mapped_column(URI)
     manually_approves_followers: Mapped[bool] = mapped_column(default=False)
+    also_known_as: Mapped[list[str]] = mapped_column(JSON, default=list)
+    moved_to_uri: Mapped[str | None] = mapped_column(URI)
     fetched_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
@@ -99,3 +101,197 @@ class Account(Base):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
+
+
+class DomainBlock(Base):
+    """A remote domain this instance refuses: its requests get 403 before any fetch."""
+
+    __tablename__ = "domain_blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str] = mapped_column(String(255), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class RemoteServer(Base):
+    """What we learned about another server, e.g. which HTTP signature scheme it accepts."""
+
+    __tablename__ = "remote_servers"
+
+    domain: Mapped[str] = mapped_column(String(255), primary_key=True)
+    signature_scheme: Mapped[str | None] = mapped_column(String(16))  # "rfc9421" or "cavage"
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class InboxItem(Base):
+    """A verified inbound activity, stored before 202 and processed from this row."""
+
+    __tablename__ = "inbox_items"
+    __table_args__ = (Index("ix_inbox_items_state_id", "state", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_uri: Mapped[str] = mapped_column(URI, unique=True)
+    activity_type: Mapped[str] = mapped_column(String(64))
+    actor_uri: Mapped[str] = mapped_column(URI)
+    key_id: Mapped[str] = mapped_column(URI)
+    body: Mapped[str] = mapped_column(Text)  # the activity's JSON exactly as received
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending, done, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    process_after: Mapped[datetime] = mapped_column(default=utc_now)
+    received_at: Mapped[datetime] = mapped_column(default=utc_now)
+    processed_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxActivity(Base):
+    """An activity a local actor published; deliveries point at it."""
+
+    __tablename__ = "outbox_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uri: Mapped[str] = mapped_column(URI, unique=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    activity_type: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)  # JSON, signed per request at delivery time
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Delivery(Base):
+    """One activity to one inbox: retried with backoff until delivered or given up."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "inbox_url"),
+        Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_activities.id", ondelete="CASCADE")
+    )
+    inbox_url: Mapped[str] = mapped_column(URI)
+    domain: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_status: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    finished_at: Mapped[datetime | None]
+
+
+class Follow(Base):
+    """`follower` follows `followee`; pending until the followee (or their server) accepts."""
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("follower_id", "followee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follower_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    followee_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    uri: Mapped[str] = mapped_column(URI, unique=True)  # the Follow activity's id
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending, accepted
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    accepted_at: Mapped[datetime | None]
+
+
+class Status(Base):
+    """A post (ActivityStreams `Note`), local or remote."""
+
+    __tablename__ = "statuses"
+    __table_args__ = (Index("ix_statuses_actor_id_id", "actor_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    uri: Mapped[str] = mapped_column(URI, unique=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    is_local: Mapped[bool] = mapped_column(default=False)
+    url: Mapped[str | None] = mapped_column(URI)
+    content: Mapped[str] = mapped_column(Text, default="")  # sanitised HTML
+    summary: Mapped[str] = mapped_column(Text, default="")  # content warning
+    sensitive: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str | None] = mapped_column(String(16))
+    visibility: Mapped[str] = mapped_column(String(16))  # public, unlisted, private, direct
+    in_reply_to_uri: Mapped[str | None] = mapped_column(URI, index=True)
+    addressed_to: Mapped[list[str]] = mapped_column(JSON, default=list)  # to + cc
+    published_at: Mapped[datetime] = mapped_column(default=utc_now)
+    edited_at: Mapped[datetime | None]
+
+    actor: Mapped[Actor] = relationship(lazy="joined")
+    mentions: Mapped[list[Mention]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    tags: Mapped[list[StatusTag]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class Mention(Base):
+    __tablename__ = "mentions"
+
+    status_id: Mapped[int] = mapped_column(
+        ForeignKey("statuses.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_uri: Mapped[str] = mapped_column(URI, primary_key=True)
+    name: Mapped[str] = mapped_column(String(512), default="")  # "@bob@host" as written
+
+
+class StatusTag(Base):
+    __tablename__ = "status_tags"
+
+    status_id: Mapped[int] = mapped_column(
+        ForeignKey("statuses.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(255), primary_key=True, index=True)  # lower case
+
+
+class Favourite(Base):
+    """A `Like` of a status."""
+
+    __tablename__ = "favourites"
+    __table_args__ = (UniqueConstraint("actor_id", "status_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    status_id: Mapped[int] = mapped_column(
+        ForeignKey("statuses.id", ondelete="CASCADE"), index=True
+    )
+    uri: Mapped[str] = mapped_column(URI, unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Boost(Base):
+    """An `Announce` of a status."""
+
+    __tablename__ = "boosts"
+    __table_args__ = (UniqueConstraint("actor_id", "status_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    status_id: Mapped[int] = mapped_column(
+        ForeignKey("statuses.id", ondelete="CASCADE"), index=True
+    )
+    uri: Mapped[str] = mapped_column(URI, unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ActorBlock(Base):
+    """`blocker` blocks `blocked` (a member's block, or a remote actor's `Block` of a member)."""
+
+    __tablename__ = "actor_blocks"
+    __table_args__ = (UniqueConstraint("blocker_id", "blocked_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    uri: Mapped[str] = mapped_column(URI, unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Tombstone(Base):
+    """An object that was deleted: a Create arriving after its Delete is ignored."""
+
+    __tablename__ = "tombstones"
+
+    uri: Mapped[str] = mapped_column(URI, primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -48,3 +48,26 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:
             assert (await session.execute(text("PRAGMA synchronous"))).scalar() == 1  # NORMAL
     finally:
         await db.dispose()
+
+
+async def test_upgrade_keeps_existing_rows(database_url: str) -> None:
+    """Each migration runs on a database holding data, not only on an empty one."""
+    db = Database(database_url)
+    try:
+        await migrations.upgrade(db, "0001")
+        async with db.write_engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO actors (uri, actor_type, domain, is_local, display_name, summary,"
+                    " inbox_url, manually_approves_followers, created_at, updated_at) VALUES"
+                    " ('https://a.example/u', 'Person', 'a.example', false, '', '',"
+                    " 'https://a.example/u/inbox', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+        await migrations.upgrade(db)
+        async with db.session() as session:
+            row = (await session.execute(text("SELECT uri, also_known_as FROM actors"))).one()
+        assert row.uri == "https://a.example/u"
+        assert row.also_known_as in ([], "[]")
+    finally:
+        await db.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
@@ -96,3 +97,21 @@ def base58btc_decode(text: str) -> bytes:
     leading_zeros = len(text) - len(text.lstrip("1"))
     body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
     return b"\0" * leading_zeros + body
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A local actor's private key, parsed, with the key id that remote servers look up."""
+
+    key_id: str
+    private_key: rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
+
+    @classmethod
+    def from_pem(cls, key_id: str, private_pem: str) -> SigningKey:
+        return cls(key_id=key_id, private_key=_load_private_key_cached(private_pem))
+
+
+@lru_cache(maxsize=1024)
+def _load_private_key_cached(pem: str) -> rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey:
+    """Parsing an RSA key validates it (milliseconds); each stored key is parsed once."""
+    return load_private_key(pem)
