@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -10,7 +11,9 @@ from fedinet.background import BackgroundRunner
 from fedinet.config import Settings
 from fedinet.federation.transport import Transport
 from fedinet.store.database import Database
-from fedinet.web import actors, pages, wellknown
+from fedinet.federation.inbox import InboxReceiver
+from fedinet.federation.key_store import KeyStore
+from fedinet.web import actors, inbox, pages, wellknown
 from fedinet.web.context import DATABASE, SETTINGS
 from fedinet.web.middleware import cors_middleware, errors_middleware
 
@@ -37,7 +40,7 @@ def create_app(
     app.cleanup_ctx.append(_transport)
     if run_background:
         app.cleanup_ctx.append(app[BACKGROUND].lifecycle)
-    for module in (wellknown, actors, pages):
+    for module in (wellknown, actors, inbox, pages):
         app.router.add_routes(module.routes)
     return app
 
@@ -48,6 +51,12 @@ async def _dispose_database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _transport(app: web.Application) -> AsyncIterator[None]:
-    app[TRANSPORT] = Transport(allow_private_addresses=app[SETTINGS].allow_private_addresses)
+    settings = app[SETTINGS]
+    app[TRANSPORT] = Transport(allow_private_addresses=settings.allow_private_addresses)
+    app[inbox.INBOX_RECEIVER] = InboxReceiver(
+        app[DATABASE],
+        KeyStore(app[DATABASE], app[TRANSPORT]),
+        window=timedelta(seconds=settings.signature_window_seconds),
+    )
     yield
     await app[TRANSPORT].close()

@@ -38,6 +38,9 @@ class Settings:
     instance_name: str = "fedinet"
     instance_description: str = "A fedinet community: asks, offers and introductions."
     log_level: str = "INFO"
+    signature_window_seconds: int = 3600
+    authorized_fetch: bool = False
+    delivery_lease_seconds: int = 600
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -164,6 +167,23 @@ def _validate(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             f"log_level {log_level!r} (from {where('log_level')}) must be DEBUG, INFO, WARNING or ERROR"
         )
 
+    window = _as_int(
+        raw.get("signature_window_seconds", 3600), "signature_window_seconds", where("signature_window_seconds")
+    )
+    lease = _as_int(
+        raw.get("delivery_lease_seconds", 600), "delivery_lease_seconds", where("delivery_lease_seconds")
+    )
+    if not 60 <= window <= 86400:
+        raise ConfigError(
+            f"signature_window_seconds {window} (from {where('signature_window_seconds')}) "
+            "must be between 60 and 86400"
+        )
+    if not 1 <= lease <= 86400:
+        raise ConfigError(
+            f"delivery_lease_seconds {lease} (from {where('delivery_lease_seconds')}) "
+            "must be between 1 and 86400"
+        )
+
     return Settings(
         data_dir=data_dir,
         base_url=base_url,
@@ -181,6 +201,11 @@ def _validate(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             raw.get("instance_description", Settings.instance_description)
         ),
         log_level=log_level,
+        signature_window_seconds=window,
+        authorized_fetch=_as_bool(
+            raw.get("authorized_fetch", False), "authorized_fetch", where("authorized_fetch")
+        ),
+        delivery_lease_seconds=lease,
         sources=dict(sources),
     )
 
@@ -223,6 +248,7 @@ def _as_bool(value: Any, name: str, source: str) -> bool:
 # What `fedinet init` remembers: what defines the instance, not how one run was started.
 PERSISTED_AT_INIT = (
     "base_url",
+    "authorized_fetch",
     "database_url",
     "registration_mode",
     "instance_name",

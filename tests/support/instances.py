@@ -73,8 +73,7 @@ async def running_instance(
         data_dir=data_dir,
         base_url=f"http://127.0.0.1:{port}",
         database_url=database_url,
-        allow_private_addresses=True,
-        **settings,
+        **{"allow_private_addresses": True, **settings},
     )
     data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(instance_settings.database_url)

@@ -20,7 +20,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from . import algorithms
 from .clock import MAX_TIMESTAMP, from_timestamp, require_aware, window_problem
-from .http_message import HttpMessage, SignatureError, digest_header, verify_digest
+from .http_message import (
+    HttpMessage,
+    SignatureError,
+    SignatureMismatch,
+    digest_header,
+    verify_digest,
+)
 
 __all__ = [
     "DEFAULT_WINDOW",
@@ -209,7 +215,7 @@ def verify(
     if "digest" in covered:
         verify_digest(msg.header("digest"), msg.body)
     if not algorithms.verify(public_key, primitive, data.encode("utf-8"), parsed.signature):
-        raise SignatureError("signature does not match the request and key")
+        raise SignatureMismatch("signature does not match the request and key")
 
 
 def _primitive_algorithm(
@@ -219,7 +225,7 @@ def _primitive_algorithm(
         return algorithms.algorithm_for_key(key)
     if label == RSA_SHA256:
         if algorithms.algorithm_for_key(key) != algorithms.RSA_V1_5_SHA256:
-            raise SignatureError("rsa-sha256 needs an RSA key")
+            raise SignatureMismatch("rsa-sha256 needs an RSA key")
         return algorithms.RSA_V1_5_SHA256
     raise SignatureError(f"unsupported algorithm {label!r}")
 

@@ -34,6 +34,10 @@ class SignatureError(ValueError):
         self.reason = reason
 
 
+class SignatureMismatch(SignatureError):
+    """The signature does not verify with the key: a rotated key may explain it."""
+
+
 @dataclass(frozen=True)
 class HttpMessage:
     """An HTTP request as signed (outbound) or verified (inbound).

@@ -23,6 +23,7 @@ from .clock import MAX_TIMESTAMP, from_timestamp, require_aware, window_problem
 from .http_message import (
     HttpMessage,
     SignatureError,
+    SignatureMismatch,
     content_digest_header,
     verify_content_digest,
 )
@@ -204,7 +205,7 @@ def verify(
     if "content-digest" in covered:
         verify_content_digest(msg.header("content-digest"), msg.body)
     if not any(algorithms.verify(public_key, alg, data, parsed.signature) for alg in candidates):
-        raise SignatureError("signature does not match the request and key")
+        raise SignatureMismatch("signature does not match the request and key")
 
 
 def _parse_header(msg: HttpMessage, name: str) -> dict[str, sf.Member]:
