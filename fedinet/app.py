@@ -11,8 +11,10 @@ from fedinet.background import BackgroundRunner
 from fedinet.config import Settings
 from fedinet.federation.transport import Transport
 from fedinet.store.database import Database
+from fedinet.federation.delivery import DeliveryJob
 from fedinet.federation.inbox import InboxReceiver
 from fedinet.federation.key_store import KeyStore
+from fedinet.federation.processing import InboxJob
 from fedinet.web import actors, inbox, pages, wellknown
 from fedinet.web.context import DATABASE, SETTINGS
 from fedinet.web.middleware import cors_middleware, errors_middleware
@@ -37,7 +39,7 @@ def create_app(
     app[BACKGROUND] = BackgroundRunner()
     if db is None:
         app.cleanup_ctx.append(_dispose_database)
-    app.cleanup_ctx.append(_transport)
+    app.cleanup_ctx.append(_federation)
     if run_background:
         app.cleanup_ctx.append(app[BACKGROUND].lifecycle)
     for module in (wellknown, actors, inbox, pages):
@@ -50,13 +52,20 @@ async def _dispose_database(app: web.Application) -> AsyncIterator[None]:
     await app[DATABASE].dispose()
 
 
-async def _transport(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    app[TRANSPORT] = Transport(allow_private_addresses=settings.allow_private_addresses)
+async def _federation(app: web.Application) -> AsyncIterator[None]:
+    """The outbound transport, the inbox, and the jobs that process and deliver activities."""
+    settings, db = app[SETTINGS], app[DATABASE]
+    transport = app[TRANSPORT] = Transport(
+        allow_private_addresses=settings.allow_private_addresses
+    )
     app[inbox.INBOX_RECEIVER] = InboxReceiver(
-        app[DATABASE],
-        KeyStore(app[DATABASE], app[TRANSPORT]),
-        window=timedelta(seconds=settings.signature_window_seconds),
+        db, KeyStore(db, transport), window=timedelta(seconds=settings.signature_window_seconds)
+    )
+    app[BACKGROUND].jobs.extend(
+        [
+            InboxJob(db, settings, transport),
+            DeliveryJob(db, transport, lease=timedelta(seconds=settings.delivery_lease_seconds)),
+        ]
     )
     yield
     await app[TRANSPORT].close()
