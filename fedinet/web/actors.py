@@ -54,14 +54,6 @@ async def instance_actor(request: web.Request) -> web.StreamResponse:
     return negotiation.activity_response(actor_to_as(actor, settings))
 
 
-@routes.get("/users/{username}/{collection:outbox|followers|following|collections/featured}")
-async def member_collection(request: web.Request) -> web.Response:
-    """Collections stay empty until the federation core fills them."""
-    account = await load_member(request)
-    collection_id = f"{account.actor.uri}/{request.match_info['collection']}"
-    return negotiation.activity_response(empty_collection(collection_id))
-
-
 @routes.get("/actor/{collection:outbox|followers|following}")
 async def instance_actor_collection(request: web.Request) -> web.Response:
     """The instance actor neither posts nor follows; its collections are always empty."""

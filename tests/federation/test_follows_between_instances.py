@@ -77,3 +77,27 @@ async def test_locked_member_approves(start_instance) -> None:  # type: ignore[n
     await settle(one, two)
     async with one.db.session() as session:
         assert (await follow_queries.follow_between(session, alice.actor.id, locked.id)).state == "accepted"
+
+
+async def test_follower_collections_page(start_instance, http) -> None:  # type: ignore[no-untyped-def]
+    one = await start_instance()
+    two = await start_instance()
+    bob = await two.create_member("bob")
+    for index in range(3):
+        member = await one.create_member(f"fan{index}")
+        remote_bob = await resolve_handle(one.db, one.transport, one.settings, f"bob@{two.domain}")
+        await follows.follow(one.db, member, remote_bob)
+    await settle(one, two)
+    accept = {"Accept": "application/activity+json"}
+    async with http.get(f"{bob.actor.uri}/followers", headers=accept) as response:
+        summary = await response.json(content_type=None)
+    assert summary["totalItems"] == 3 and summary["first"] == f"{bob.actor.uri}/followers?page=1"
+    async with http.get(summary["first"], headers=accept) as response:
+        page = await response.json(content_type=None)
+    assert page["type"] == "OrderedCollectionPage" and page["partOf"] == f"{bob.actor.uri}/followers"
+    assert sorted(page["orderedItems"]) == sorted(f"{one.base_url}/users/fan{i}" for i in range(3))
+    assert "next" not in page
+    async with http.get(f"{one.base_url}/users/fan0/following", headers=accept) as response:
+        assert (await response.json(content_type=None))["totalItems"] == 1
+    async with http.get(f"{bob.actor.uri}/followers?page=zero", headers=accept) as response:
+        assert response.status == 400
