@@ -33,6 +33,10 @@ def actor_to_as(actor: Actor, settings: Settings) -> dict[str, Any]:
         document["featured"] = actor.uri + "/collections/featured"
         document["discoverable"] = True
         document["indexable"] = False
+    if actor.also_known_as:
+        document["alsoKnownAs"] = actor.also_known_as
+    if actor.moved_to_uri:
+        document["movedTo"] = actor.moved_to_uri
     rsa_key = actor.key("rsa")
     if rsa_key is not None:
         document["publicKey"] = {

@@ -166,11 +166,9 @@ class DeliveryJob:
         attempts = await asyncio.gather(*(self._deliver(row, batch) for row in due))
         finished = self._clock()
         async with self._db.transaction() as session:
-            await queries.record_outcomes(
-                session, [self._outcome(row, attempt, finished) for row, attempt in zip(due, attempts)]
-            )
-            for domain, scheme in batch.learned.items():
-                await queries.remember_scheme(session, domain, scheme, finished)
+            outcomes = [self._outcome(row, result, finished) for row, result in zip(due, attempts)]
+            await queries.record_outcomes(session, outcomes)
+            await queries.remember_schemes(session, batch.learned, finished)
         return len(due)
 
     async def _deliver(self, row: queries.DueDelivery, batch: _Batch) -> Attempt:
@@ -215,24 +213,23 @@ class DeliveryJob:
         return answer
 
     def _outcome(self, row: queries.DueDelivery, attempt: Attempt, now: datetime) -> dict[str, Any]:
-        """The row's new column values after this attempt."""
+        """The row's new column values after this attempt: delivered, failed or retried."""
         status = attempt.answer.status if attempt.answer else None
         count = row.attempts + 1
         values: dict[str, Any] = {
             "id": row.id, "attempts": count, "last_status": status, "last_error": attempt.error,
-            "state": queries.FAILED, "next_attempt_at": now, "finished_at": now,
+            "state": queries.DELIVERED, "next_attempt_at": now, "finished_at": now,
         }
+        refused = status is not None and 400 <= status < 500 and status not in RETRYABLE_4XX
         if status is not None and 200 <= status < 300:
-            values["state"] = queries.DELIVERED
-        elif attempt.permanent or (
-            status is not None and 400 <= status < 500 and status not in RETRYABLE_4XX
-        ):
-            log.info("delivery to %s failed: %s", row.inbox_url, attempt.error or f"HTTP {status}")
-        elif count >= MAX_ATTEMPTS:
-            log.info("delivery to %s given up after %d attempts", row.inbox_url, count)
-        else:
-            wait = backoff(count, self._rng)
-            if attempt.answer is not None and status in (429, 503):
-                wait = max(wait, retry_after(attempt.answer.retry_after, now) or wait)
-            values.update(state=queries.PENDING, next_attempt_at=now + wait, finished_at=None)
+            return values
+        if attempt.permanent or refused or count >= MAX_ATTEMPTS:
+            reason = attempt.error or f"HTTP {status}"
+            log.info("delivery to %s failed after %d attempts: %s", row.inbox_url, count, reason)
+            values["state"] = queries.FAILED
+            return values
+        wait = backoff(count, self._rng)
+        if attempt.answer is not None and status in (429, 503):
+            wait = max(wait, retry_after(attempt.answer.retry_after, now) or wait)
+        values.update(state=queries.PENDING, next_attempt_at=now + wait, finished_at=None)
         return values

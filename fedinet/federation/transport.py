@@ -209,9 +209,12 @@ class Transport:
         except UnsafeAddress:
             raise
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
-            raise FetchError(f"cannot post to {inbox_url}: {error.__class__.__name__}: {error}") from error
+            problem = f"{error.__class__.__name__}: {error}"
+            raise FetchError(f"cannot post to {inbox_url}: {problem}") from error
 
-    def _sign(self, message: HttpMessage, key: SigningKey, scheme: SignatureScheme) -> dict[str, str]:
+    def _sign(
+        self, message: HttpMessage, key: SigningKey, scheme: SignatureScheme
+    ) -> dict[str, str]:
         """Signature headers (and Host, Date, digests as the scheme needs) for `message`."""
         now = self._clock()
         if scheme == "rfc9421":

@@ -3,7 +3,7 @@ remote servers told us about signature schemes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -103,16 +103,20 @@ async def known_schemes(session: AsyncSession, domains: Iterable[str]) -> dict[s
     return {row.domain: KnownScheme(row.signature_scheme, row.updated_at) for row in rows}
 
 
-async def remember_scheme(
-    session: AsyncSession, domain: str, scheme: str, now: datetime
+async def remember_schemes(
+    session: AsyncSession, schemes: Mapping[str, str], now: datetime
 ) -> None:
-    """Store (insert or update) the scheme a server accepted."""
+    """Store (insert or update) the scheme each of these servers accepted, in one statement."""
+    if not schemes:
+        return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    values = {"domain": domain, "signature_scheme": scheme, "updated_at": now}
-    statement = dialect.insert(RemoteServer).values(values)
+    statement = dialect.insert(RemoteServer).values(
+        [{"domain": domain, "signature_scheme": scheme, "updated_at": now}
+         for domain, scheme in schemes.items()]
+    )
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[RemoteServer.domain],
-            set_={"signature_scheme": scheme, "updated_at": now},
+            set_={"signature_scheme": statement.excluded.signature_scheme, "updated_at": now},
         )
     )

@@ -54,7 +54,8 @@ async def serve() -> AsyncIterator[Callable[[Handler], Awaitable[Stub]]]:
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
         runners.append(runner)
-        stub.base_url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        stub.base_url = f"http://127.0.0.1:{port}"
         return stub
 
     yield start
@@ -93,7 +94,8 @@ async def test_post_activity_is_signed(
     key, public_pem = keypair
     stub = await serve(accepted)
     body = b'{"id":"https://a.example/activities/1","type":"Create"}'
-    result = await transport.post_activity(f"{stub.base_url}/users/bob/inbox?x=1", body, key, scheme)  # type: ignore[arg-type]
+    inbox = f"{stub.base_url}/users/bob/inbox?x=1"
+    result = await transport.post_activity(inbox, body, key, scheme)  # type: ignore[arg-type]
     assert result.status == 202
     [message] = stub.seen
     assert verify(message, public_pem) == scheme

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from fedinet.federation.handlers import follows
+from fedinet.federation.handlers import actors, follows
 from fedinet.federation.processing import Handler
 
-HANDLERS: dict[str, Handler] = {**follows.HANDLERS}
-UNDO_HANDLERS: dict[str, Handler] = {**follows.UNDO_HANDLERS}
+HANDLERS: dict[str, Handler] = {
+    **follows.HANDLERS,
+    **actors.HANDLERS,
+    "Update": actors.on_update,
+    "Delete": actors.on_delete,
+}
+UNDO_HANDLERS: dict[str, Handler] = {**follows.UNDO_HANDLERS, **actors.UNDO_HANDLERS}
