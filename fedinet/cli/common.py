@@ -12,6 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from fedinet.config import ConfigError, Settings, load_settings
+from fedinet.federation.transport import Transport
 from fedinet.services.errors import InvalidInput, ServiceError
 from fedinet.services.instance import NotInitialised, check_schema_current
 from fedinet.store.database import Database, DatabaseUnavailable
@@ -70,3 +71,13 @@ def handles_errors(command: Callable[P, Awaitable[T]]) -> Callable[P, T]:
 
 def print_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, default=str))
+
+
+@asynccontextmanager
+async def open_transport(settings: Settings) -> AsyncIterator[Transport]:
+    """The guarded outbound client, for commands that look things up on other servers."""
+    transport = Transport(allow_private_addresses=settings.allow_private_addresses)
+    try:
+        yield transport
+    finally:
+        await transport.close()

@@ -99,3 +99,22 @@ def _replace_keys(actor: Actor, parsed: ParsedActor) -> None:
                 ActorKey(key_id=key_id, algorithm=key.algorithm, public_key=key.public_key)
             )
 
+
+
+async def find_actor(db: Database, transport: Transport, settings: Settings, reference: str) -> Actor:
+    """An actor by handle (`alice@host`) or URL: local ones from the database, others looked up."""
+    reference = reference.strip()
+    if reference.startswith(("http://", "https://")):
+        async with db.session() as session:
+            known = await actor_queries.actor_by_uri(session, reference)
+        if known is not None and known.is_local:
+            return known
+        return await fetch_actor(db, transport, reference)
+    username, domain = split_handle(reference)
+    if domain == settings.domain.lower():
+        async with db.session() as session:
+            local = await actor_queries.actor_by_handle(session, username.lower(), settings.domain)
+        if local is None:
+            raise NotFound(f"no member named {username!r}")
+        return local
+    return await resolve_handle(db, transport, settings, reference)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedinet.store.models import ActorKey, Delivery, OutboxActivity, RemoteServer
+from fedinet.store.models import ActorKey, Delivery, InboxItem, OutboxActivity, RemoteServer
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
@@ -118,5 +118,25 @@ async def remember_schemes(
         statement.on_conflict_do_update(
             index_elements=[RemoteServer.domain],
             set_={"signature_scheme": statement.excluded.signature_scheme, "updated_at": now},
+        )
+    )
+
+
+async def queue_counts(session: AsyncSession) -> dict[str, dict[str, int]]:
+    """How many deliveries and inbox items are in each state."""
+    counts: dict[str, dict[str, int]] = {"deliveries": {}, "inbox": {}}
+    for name, model in (("deliveries", Delivery), ("inbox", InboxItem)):
+        rows = await session.execute(select(model.state, func.count()).group_by(model.state))
+        counts[name] = {state: int(count) for state, count in rows}
+    return counts
+
+
+async def recent_failures(session: AsyncSession, limit: int = 10) -> list[Delivery]:
+    return list(
+        await session.scalars(
+            select(Delivery)
+            .where(Delivery.state == "failed")
+            .order_by(Delivery.finished_at.desc())
+            .limit(limit)
         )
     )
