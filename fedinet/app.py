@@ -15,7 +15,7 @@ from fedinet.federation.delivery import DeliveryJob
 from fedinet.federation.inbox import InboxReceiver
 from fedinet.federation.key_store import KeyStore
 from fedinet.federation.processing import InboxJob
-from fedinet.web import actors, collections, inbox, pages, wellknown
+from fedinet.web import actors, collections, inbox, pages, statuses, wellknown
 from fedinet.web.context import DATABASE, SETTINGS
 from fedinet.web.middleware import cors_middleware, errors_middleware
 
@@ -42,7 +42,7 @@ def create_app(
     app.cleanup_ctx.append(_federation)
     if run_background:
         app.cleanup_ctx.append(app[BACKGROUND].lifecycle)
-    for module in (wellknown, actors, collections, inbox, pages):
+    for module in (wellknown, actors, collections, inbox, pages, statuses):
         app.router.add_routes(module.routes)
     return app
 

@@ -46,9 +46,9 @@ async def follow_collection(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/users/{username}/{collection:outbox|collections/featured}")
+@routes.get("/users/{username}/{collection:collections/featured}")
 async def member_collection(request: web.Request) -> web.Response:
-    """Outbox and featured posts stay empty until statuses are served."""
+    """Featured posts stay empty until members can pin statuses."""
     account = await load_member(request)
     collection_id = f"{account.actor.uri}/{request.match_info['collection']}"
     return negotiation.activity_response(empty_collection(collection_id))
