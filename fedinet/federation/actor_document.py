@@ -6,6 +6,7 @@ from typing import Any
 
 from fedinet import urls
 from fedinet.config import Settings
+from fedinet.federation.sanitize import plain_text_to_html
 from fedinet.store.models import Actor
 from fedinet.vocab import ACTOR_CONTEXT
 
@@ -19,7 +20,7 @@ def actor_to_as(actor: Actor, settings: Settings) -> dict[str, Any]:
         "type": actor.actor_type,
         "preferredUsername": actor.username,
         "name": actor.display_name,
-        "summary": actor.summary,
+        "summary": plain_text_to_html(actor.summary),
         "url": actor.profile_url,
         "inbox": actor.inbox_url,
         "outbox": actor.outbox_url,

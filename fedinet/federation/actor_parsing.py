@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from fedinet.federation.sanitize import sanitize_html
+
 ACTOR_TYPES = ("Person", "Service", "Application", "Group", "Organization")
 MAX_TEXT = 10_000
 
@@ -114,7 +116,7 @@ def parse_actor(document: Any) -> ParsedActor:
         username=_text(username, 255) or None,
         domain=origin,
         display_name=_text(document.get("name"), 255),
-        summary=_text(document.get("summary")),
+        summary=sanitize_html(_text(document.get("summary"))),
         inbox_url=_same_origin_url(document.get("inbox"), origin, "inbox", required=True) or "",
         shared_inbox_url=_same_origin_url(endpoints.get("sharedInbox"), origin, "shared inbox"),
         outbox_url=_same_origin_url(document.get("outbox"), origin, "outbox"),

@@ -23,10 +23,21 @@ async def test_profile_update_reaches_followers(start_instance) -> None:  # type
     one, two = await start_instance(), await start_instance()
     alice, bob = await one.create_member("alice"), await two.create_member("bob")
     await follow_across(two, bob, one, "alice")
-    await update_profile(one.db, one.settings, alice, display_name="Alice Liddell", summary="Down the rabbit hole")
+    await update_profile(one.db, one.settings, alice, display_name="Alice Liddell", summary="Down the <rabbit> hole")
     await settle(one, two)
     seen = await remote_row(two, alice.actor.uri)
-    assert (seen.display_name, seen.summary) == ("Alice Liddell", "Down the rabbit hole")
+    assert (seen.display_name, seen.summary) == ("Alice Liddell", "<p>Down the &lt;rabbit&gt; hole</p>")
+
+
+def test_remote_actor_summaries_are_sanitised() -> None:
+    from fedinet.federation.actor_parsing import parse_actor
+
+    parsed = parse_actor({
+        "id": "https://a.example/u", "type": "Person", "inbox": "https://a.example/u/inbox",
+        "summary": '<p onclick="x()">Hi<script>alert(1)</script> <a href="javascript:alert(1)">me</a></p>',
+    })
+    assert "script" not in parsed.summary and "onclick" not in parsed.summary
+    assert "javascript" not in parsed.summary and parsed.summary.startswith("<p>Hi")
 
 
 async def test_rotated_key_is_refetched_once(start_instance, http) -> None:  # type: ignore[no-untyped-def]
