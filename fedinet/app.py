@@ -15,7 +15,9 @@ from fedinet.federation.delivery import DeliveryJob
 from fedinet.federation.inbox import InboxReceiver
 from fedinet.federation.key_store import KeyStore
 from fedinet.federation.processing import InboxJob
+from fedinet.services.instance import instance_fetch_key
 from fedinet.web import actors, collections, inbox, pages, statuses, wellknown
+from fedinet.web.authorized_fetch import KEY_STORE, authorized_fetch_middleware
 from fedinet.web.context import DATABASE, SETTINGS
 from fedinet.web.middleware import cors_middleware, errors_middleware
 
@@ -32,7 +34,8 @@ def create_app(
     With `run_background=False` no job loops start; call `app[BACKGROUND].run_once()` instead.
     """
     app = web.Application(
-        middlewares=[cors_middleware, errors_middleware], client_max_size=MAX_REQUEST_BYTES
+        middlewares=[cors_middleware, errors_middleware, authorized_fetch_middleware],
+        client_max_size=MAX_REQUEST_BYTES,
     )
     app[SETTINGS] = settings
     app[DATABASE] = db or Database(settings.database_url)
@@ -58,8 +61,10 @@ async def _federation(app: web.Application) -> AsyncIterator[None]:
     transport = app[TRANSPORT] = Transport(
         allow_private_addresses=settings.allow_private_addresses
     )
+    transport.fetch_key = await instance_fetch_key(db, settings)
+    keys = app[KEY_STORE] = KeyStore(db, transport)
     app[inbox.INBOX_RECEIVER] = InboxReceiver(
-        db, KeyStore(db, transport), window=timedelta(seconds=settings.signature_window_seconds)
+        db, keys, window=timedelta(seconds=settings.signature_window_seconds)
     )
     app[BACKGROUND].jobs.extend(
         [

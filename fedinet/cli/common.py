@@ -14,7 +14,7 @@ import click
 from fedinet.config import ConfigError, Settings, load_settings
 from fedinet.federation.transport import Transport
 from fedinet.services.errors import InvalidInput, ServiceError
-from fedinet.services.instance import NotInitialised, check_schema_current
+from fedinet.services.instance import NotInitialised, check_schema_current, instance_fetch_key
 from fedinet.store.database import Database, DatabaseUnavailable
 
 P = ParamSpec("P")
@@ -74,10 +74,11 @@ def print_json(value: Any) -> None:
 
 
 @asynccontextmanager
-async def open_transport(settings: Settings) -> AsyncIterator[Transport]:
-    """The guarded outbound client, for commands that look things up on other servers."""
+async def open_transport(settings: Settings, db: Database) -> AsyncIterator[Transport]:
+    """The guarded outbound client, signing fetches as the instance actor (as the server does)."""
     transport = Transport(allow_private_addresses=settings.allow_private_addresses)
     try:
+        transport.fetch_key = await instance_fetch_key(db, settings)
         yield transport
     finally:
         await transport.close()

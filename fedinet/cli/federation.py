@@ -42,7 +42,7 @@ def actor_json(actor: Actor) -> dict[str, object]:
 async def lookup(ctx: click.Context, reference: str, as_json: bool) -> None:
     """Find an account by handle (alice@social.example) or actor URL, over WebFinger if needed."""
     settings = settings_from(ctx)
-    async with open_database(settings) as db, open_transport(settings) as transport:
+    async with open_database(settings) as db, open_transport(settings, db) as transport:
         actor = await find_actor(db, transport, settings, reference)
     if as_json:
         print_json(actor_json(actor))
@@ -61,7 +61,7 @@ async def lookup(ctx: click.Context, reference: str, as_json: bool) -> None:
 async def follow(ctx: click.Context, member: str, target: str) -> None:
     """Make MEMBER follow TARGET (a handle or actor URL)."""
     settings = settings_from(ctx)
-    async with open_database(settings) as db, open_transport(settings) as transport:
+    async with open_database(settings) as db, open_transport(settings, db) as transport:
         account = await accounts.get_account(db, member)
         actor = await find_actor(db, transport, settings, target)
         row = await follows.follow(db, account, actor)
@@ -77,7 +77,7 @@ async def follow(ctx: click.Context, member: str, target: str) -> None:
 async def unfollow(ctx: click.Context, member: str, target: str) -> None:
     """Make MEMBER stop following TARGET."""
     settings = settings_from(ctx)
-    async with open_database(settings) as db, open_transport(settings) as transport:
+    async with open_database(settings) as db, open_transport(settings, db) as transport:
         account = await accounts.get_account(db, member)
         actor = await find_actor(db, transport, settings, target)
         await follows.unfollow(db, account, actor)

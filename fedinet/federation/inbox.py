@@ -2,8 +2,7 @@
 
 The order of checks matters: cheap refusals first (shape, blocked domain, key on the
 actor's host) so that a hostile request never makes us fetch anything; then the key
-(fetched from its origin only if unknown), the signature with a refetch on failure
-(key rotation), an object proof when the activity carries one; only then the row that
+(fetched from its origin only if unknown), the signature (`request_auth`, with a refetch on failure for key rotation), an object proof when the activity carries one; only then the row that
 the background worker processes. Any refusal raises `InboxRejection`: nothing is stored.
 """
 
@@ -20,13 +19,15 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from fedinet.clock import utc_now
-from fedinet.federation.key_store import KeyStore, KeyUnavailable, OwnedKey
-from fedinet.federation.signing import http_cavage, http_rfc9421, proofs
-from fedinet.federation.signing.http_message import (
-    HttpMessage,
-    SignatureError,
-    SignatureMismatch,
+from fedinet.federation.key_store import KeyStore, KeyUnavailable
+from fedinet.federation.request_auth import (
+    SignatureRejected,
+    origin,
+    signature_key_id,
+    verified_signer,
 )
+from fedinet.federation.signing import proofs
+from fedinet.federation.signing.http_message import HttpMessage
 from fedinet.store import inbox as inbox_queries
 from fedinet.store.database import Database
 from fedinet.vocab import InvalidJsonLdError, check_jsonld
@@ -55,10 +56,6 @@ def object_id(value: Any) -> str | None:
     if isinstance(value, dict) and isinstance(value.get("id"), str):
         return value["id"]
     return None
-
-
-def origin(url: str) -> str:
-    return urlsplit(url).netloc.lower()
 
 
 def parse_activity(body: bytes) -> dict[str, Any]:
@@ -106,10 +103,13 @@ class InboxReceiver:
         async with self._db.session() as session:
             if await inbox_queries.is_domain_blocked(session, origin(actor_uri)):
                 raise InboxRejection(403, f"{origin(actor_uri)} is blocked on this server")
-        scheme, key_id = _signature_key_id(message)
-        if origin(key_id) != origin(actor_uri) and "proof" not in activity:
-            raise InboxRejection(401, "the request is signed by a key of another server")
-        signer = await self._verified_signer(message, scheme, key_id)
+        try:
+            _scheme, key_id = signature_key_id(message)
+            if origin(key_id) != origin(actor_uri) and "proof" not in activity:
+                raise SignatureRejected("the request is signed by a key of another server")
+            signer = await verified_signer(message, self._keys, self._clock(), self._window)
+        except SignatureRejected as error:
+            raise InboxRejection(401, str(error)) from error
         if signer.owner.uri != actor_uri:
             # Forwarded by someone else: only the actor's own object proof can vouch for it.
             if not await self._proof_verifies(activity, actor_uri):
@@ -128,22 +128,6 @@ class InboxReceiver:
                 process_after=self._clock(),
             )
         return Accepted(activity_uri=activity["id"], is_new=is_new)
-
-    async def _verified_signer(self, message: HttpMessage, scheme: str, key_id: str) -> OwnedKey:
-        """The key that signed the request, after the signature verified (refetch once)."""
-        for refresh in (False, True):
-            try:
-                key = await self._keys.get(key_id, refresh=refresh)
-            except KeyUnavailable as error:
-                raise InboxRejection(401, str(error)) from error
-            try:
-                _verify(message, scheme, key, self._clock(), self._window)
-                return key
-            except SignatureError as error:
-                if refresh or not isinstance(error, SignatureMismatch):
-                    raise InboxRejection(401, f"signature rejected: {error.reason}") from error
-                log.info("signature by %s failed (%s); refetching the key", key_id, error.reason)
-        raise AssertionError("unreachable")
 
     async def _proof_verifies(self, document: dict[str, Any], actor_uri: str) -> bool:
         """Whether the document has an eddsa-jcs-2022 proof by a key `actor_uri` controls."""
@@ -165,23 +149,4 @@ class InboxReceiver:
             log.info("proof by %s rejected: %s", method, error.reason)
             return False
         return True
-
-
-def _signature_key_id(message: HttpMessage) -> tuple[str, str]:
-    """("rfc9421" or "cavage", key id) of the request's signature; 401 if unsigned."""
-    try:
-        if message.header("signature-input") is not None:
-            return "rfc9421", http_rfc9421.signature_key_id(message)
-        return "cavage", http_cavage.signature_key_id(message)
-    except SignatureError as error:
-        raise InboxRejection(401, f"signature rejected: {error.reason}") from error
-
-
-def _verify(
-    message: HttpMessage, scheme: str, key: OwnedKey, now: datetime, window: timedelta
-) -> None:
-    if scheme == "rfc9421":
-        http_rfc9421.verify(message, http_rfc9421.parse_signature(message), key.public_key, now, window)
-    else:
-        http_cavage.verify(message, http_cavage.extract_signature(message), key.public_key, now, window)
 

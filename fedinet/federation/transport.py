@@ -112,6 +112,8 @@ class Transport:
         `clock` dates signatures."""
         self.allow_private_addresses = allow_private_addresses
         self.limits = limits
+        # Signs document fetches by default once set (the instance actor's key, at startup).
+        self.fetch_key: SigningKey | None = None
         self._is_allowed = address_policy
         self._clock = clock
         connector = aiohttp.TCPConnector(
@@ -260,11 +262,11 @@ class Transport:
         """Fetch an ActivityPub object, trusting it only as served by its own origin.
 
         The response must have an ActivityPub content type and an `id` equal to the URL
-        it was finally served from (Mastodon's fix for CVE-2024-23832). With `signed_by`
-        the GET is signed (servers in authorized-fetch mode require it).
+        it was finally served from (Mastodon's fix for CVE-2024-23832). The GET is signed
+        with `signed_by`, else with `fetch_key` (servers in authorized-fetch mode need it).
         """
         final_url, content_type, body = await self.get(
-            url, accept=ACTIVITY_ACCEPT, signed_by=signed_by, scheme=scheme
+            url, accept=ACTIVITY_ACCEPT, signed_by=signed_by or self.fetch_key, scheme=scheme
         )
         if content_type not in ACTIVITY_CONTENT_TYPES:
             raise FetchError(

@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 from fedinet import urls
 from fedinet.config import Settings
+from fedinet.federation.signing.keys import SigningKey
 from fedinet.services.errors import Conflict, NotFound
 from fedinet.services.local_actors import new_instance_actor
 from fedinet.store import accounts as account_queries
@@ -73,3 +74,12 @@ async def usage(db: Database) -> Usage:
         users = await account_queries.count_accounts(session)
     # Posts arrive with the federation core; until then there are none to count.
     return Usage(users_total=users, local_posts=0)
+
+
+async def instance_fetch_key(db: Database, settings: Settings) -> SigningKey:
+    """The instance actor's RSA key: signs the server's own fetches (authorized fetch)."""
+    actor = await instance_actor(db, settings)
+    key = actor.key("rsa")
+    if key is None or key.private_key_pem is None:
+        raise NotFound(f"the instance actor {actor.uri} has no RSA key: run `fedinet doctor`")
+    return SigningKey.from_pem(key.key_id, key.private_key_pem)

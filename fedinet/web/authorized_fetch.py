@@ -1,0 +1,51 @@
+"""Authorized fetch: with the setting on, ActivityPub documents are served to signed GETs only.
+
+Like Mastodon's secure mode, this lets the instance know (and refuse, by domain block) who
+reads its members' posts and collections. The instance actor, WebFinger, NodeInfo and HTML
+pages stay public: other servers need the instance actor's key to verify our own fetches.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from fedinet.clock import utc_now
+from fedinet.federation.key_store import KeyStore
+from fedinet.federation.request_auth import SignatureRejected, origin, verified_signer
+from fedinet.federation.signing.http_message import HttpMessage
+from fedinet.store import inbox as inbox_queries
+from fedinet.web import negotiation
+from fedinet.web.context import database_of, settings_of
+from fedinet.web.middleware import error_response
+
+KEY_STORE = web.AppKey("key_store", KeyStore)
+PUBLIC_PREFIXES = ("/actor", "/.well-known/", "/nodeinfo/")
+
+
+@web.middleware
+async def authorized_fetch_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    settings = settings_of(request)
+    if (
+        not settings.authorized_fetch
+        or request.method not in ("GET", "HEAD")
+        or request.path.startswith(PUBLIC_PREFIXES)
+        or negotiation.preferred(request) != "activity"
+    ):
+        return await handler(request)
+    message = HttpMessage(request.method, settings.base_url + request.raw_path, request.headers)
+    try:
+        signer = await verified_signer(
+            message,
+            request.app[KEY_STORE],
+            utc_now(),
+            timedelta(seconds=settings.signature_window_seconds),
+        )
+    except SignatureRejected as error:
+        return error_response(request, 401, f"authorized fetch: {error}")
+    async with database_of(request).session() as session:
+        if await inbox_queries.is_domain_blocked(session, origin(signer.owner.uri)):
+            return error_response(request, 403, f"{origin(signer.owner.uri)} is blocked on this server")
+    return await handler(request)
