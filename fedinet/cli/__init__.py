@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from fedinet import __version__
-from fedinet.cli import doctor, federation, serve, setup, users
+from fedinet.cli import doctor, federation, serve, setup, statuses, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,7 +27,14 @@ cli.add_command(setup.migrate)
 cli.add_command(serve.serve)
 cli.add_command(doctor.doctor)
 cli.add_command(users.user)
-for command in (federation.lookup, federation.follow, federation.unfollow, federation.domain, federation.queue):
+for command in (
+    federation.lookup,
+    federation.follow,
+    federation.unfollow,
+    federation.domain,
+    federation.queue,
+    *statuses.COMMANDS,
+):
     cli.add_command(command)
 
 

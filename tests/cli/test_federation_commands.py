@@ -63,3 +63,42 @@ async def test_domain_blocks(instance) -> None:  # type: ignore[no-untyped-def]
     assert (await in_thread(instance, "domain", "unblock", "spam.example")).exit_code == 0
     assert (await in_thread(instance, "domain", "unblock", "spam.example")).exit_code == 1
     assert (await in_thread(instance, "domain", "block", "not a domain")).exit_code == 2
+
+
+async def test_post_react_and_delete(start_instance) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from fedinet.store.models import Boost, Favourite, Status
+
+    one, two = await start_instance(), await start_instance()
+    await one.create_member("alice")
+    await two.create_member("bob")
+    assert (await in_thread(two, "follow", "bob", f"alice@{one.domain}")).exit_code == 0
+    await settle(one, two)
+
+    posted = await in_thread(one, "post", "alice", f"Hello @bob@{two.domain} #intro", "--json")
+    assert posted.exit_code == 0, posted.stderr
+    uri = posted.json()["uri"]
+    await settle(one, two)
+    async with two.db.session() as session:
+        [status] = (await session.scalars(select(Status))).all()
+    assert status.uri == uri and "intro" in status.content
+
+    for command in ("like", "boost"):
+        result = await in_thread(two, command, "bob", uri)
+        assert result.exit_code == 0, result.stderr
+    await settle(one, two)
+    async with one.db.session() as session:
+        assert len((await session.scalars(select(Favourite))).all()) == 1
+        assert len((await session.scalars(select(Boost))).all()) == 1
+    twice = await in_thread(two, "like", "bob", uri)
+    assert twice.exit_code == 1 and "already like" in twice.stderr
+
+    assert (await in_thread(one, "delete-post", "alice", uri)).exit_code == 0
+    await settle(one, two)
+    async with two.db.session() as session:
+        assert (await session.scalars(select(Status))).all() == []
+    unknown = await in_thread(two, "like", "bob", uri)
+    assert unknown.exit_code == 1 and "no status" in unknown.stderr
+    bad = await in_thread(one, "post", "alice", "x", "--visibility", "everyone")
+    assert bad.exit_code == 2
