@@ -18,6 +18,7 @@ from sqlalchemy import select
 from support.federation import FakeRemote, fake_remote, settle
 
 from fedinet.services import statuses
+from fedinet.store import actors as actor_queries
 from fedinet.store import follows as follow_queries
 from fedinet.store.models import Boost, Favourite, InboxItem, Status, Tombstone
 
@@ -136,3 +137,20 @@ async def test_announce_of_a_mastodon_post_fetches_it(setting, http) -> None:  #
         [boost] = (await session.scalars(select(Boost))).all()
     assert status.uri == create["object"]["id"] and boost.status_id == status.id
     assert [t.name for t in status.tags] == ["cargobikes"]
+
+
+async def test_update_person(setting, http) -> None:  # type: ignore[no-untyped-def]
+    """Mastodon's Update(Person) after a profile edit: name, bio (sanitised) and key are taken."""
+    instance, bob, mastodon = setting
+    follow = fixture("follow.json", mastodon, instance)
+    await deliver(http, mastodon, instance, follow, bob.actor.inbox_url)  # ines becomes known
+    update = fixture("update_person.json", mastodon, instance)
+    update["object"]["publicKey"]["publicKeyPem"] = mastodon.public_pem
+    update["object"]["name"] = "Inês M."
+    update["object"]["summary"] = '<p>Bike mechanic<script>alert(1)</script></p>'
+    await deliver(http, mastodon, instance, update)
+    async with instance.db.session() as session:
+        ines = await actor_queries.actor_by_uri(session, update["actor"])
+    assert ines.display_name == "Inês M."
+    assert ines.summary.startswith("<p>Bike mechanic") and "script" not in ines.summary
+    assert ines.key("rsa").public_key == mastodon.public_pem
