@@ -12,6 +12,7 @@ import pytest
 from fedinet.config import normalise_database_url
 from support.instances import RunningInstance, running_instance
 from support.postgres import scratch_database
+from support.servers import LoopbackServers
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -45,6 +46,14 @@ async def start_instance(
 @pytest.fixture
 async def instance(start_instance: Callable[..., Awaitable[RunningInstance]]) -> RunningInstance:
     return await start_instance()
+
+
+@pytest.fixture
+async def loopback_servers() -> AsyncIterator[LoopbackServers]:
+    """Start stub servers with `await loopback_servers.start(app)`; all stopped after the test."""
+    servers = LoopbackServers()
+    yield servers
+    await servers.close()
 
 
 @pytest.fixture

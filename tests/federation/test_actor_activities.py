@@ -79,7 +79,8 @@ async def test_block_ends_follows(start_instance, http) -> None:  # type: ignore
 
 async def test_deleted_actor_is_removed(start_instance, http) -> None:  # type: ignore[no-untyped-def]
     one, two = await start_instance(), await start_instance()
-    alice, bob = await one.create_member("alice"), await two.create_member("bob")
+    alice = await one.create_member("alice")
+    await two.create_member("bob")
     await follow_across(one, alice, two, "bob")
     assert await remote_row(two, alice.actor.uri) is not None
     delete = {"@context": AS_CONTEXT, "id": f"{alice.actor.uri}#delete", "type": "Delete",

@@ -18,6 +18,7 @@ from itertools import count
 from typing import Any
 
 import pytest
+from support.servers import LoopbackServers
 from aiohttp import web
 from sqlalchemy import delete, select
 
@@ -159,26 +160,19 @@ async def world_on(instance: RunningInstance) -> AsyncIterator[World]:
     actor = (await instance.create_member("alice")).actor
     rsa_key = actor.key("rsa")
     assert rsa_key is not None
-    runners: list[web.AppRunner] = []
+    servers = LoopbackServers()
 
     async def make_stub(answer: Answer = accept, **options: Any) -> Stub:
         stub = Stub(rsa_key.public_key, answer, **options)
         app = web.Application()
         app.router.add_post("/{tail:.*}", stub.handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        runners.append(runner)
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        stub.base_url = f"http://127.0.0.1:{port}"
+        stub.base_url = await servers.start(app)
         return stub
 
     try:
         yield World(instance, actor, Clock(), rsa_key.public_key, make_stub)
     finally:
-        for runner in runners:
-            await runner.cleanup()
+        await servers.close()
 
 
 @pytest.fixture

@@ -8,17 +8,7 @@ from fedinet.services import follows
 from fedinet.services.remote_actors import resolve_handle
 from fedinet.store import follows as follow_queries
 from fedinet.store.models import Delivery, Follow, InboxItem
-
-
-async def settle(*instances) -> None:  # type: ignore[no-untyped-def]
-    """Run every instance's background work until none has anything left to do."""
-    for _ in range(20):
-        handled = 0
-        for instance in instances:
-            handled += await instance.background.run_once()
-        if handled == 0:
-            return
-    raise AssertionError("background work did not settle")
+from support.federation import settle
 
 
 async def test_follow_accept_and_unfollow(start_instance) -> None:  # type: ignore[no-untyped-def]

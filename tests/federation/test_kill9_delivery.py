@@ -26,6 +26,7 @@ from fedinet.store.database import Database
 from fedinet.store.models import Actor, Delivery
 from support.cli import run_fedinet
 from support.instances import bound_loopback_socket
+from support.servers import LoopbackServers
 
 SERVERS, FOLLOWERS_EACH, LEASE_SECONDS = 20, 10, 2
 
@@ -41,22 +42,13 @@ async def stub_servers(received: Counter[str]) -> AsyncIterator[list[str]]:
         await asyncio.sleep(rng.uniform(0.05, 0.15))
         return web.Response(status=202)
 
-    runners, base_urls = [], []
-    for _ in range(SERVERS):
-        app = web.Application()
-        app.router.add_post("/{tail:.*}", inbox)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        runners.append(runner)
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        base_urls.append(f"http://127.0.0.1:{port}")
+    servers = LoopbackServers()
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", inbox)
     try:
-        yield base_urls
+        yield [await servers.start(app) for _ in range(SERVERS)]
     finally:
-        for runner in runners:
-            await runner.cleanup()
+        await servers.close()
 
 
 async def queue_fan_out(db: Database, domain: str, base_urls: list[str]) -> set[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pytest
 from aiohttp import web
+from support.servers import LoopbackServers
 
 from fedinet.federation.transport import (
     FetchError,
@@ -26,28 +27,21 @@ class Sentinel:
     hits: list[str] = field(default_factory=list)
 
 
-async def serve(host: str, handler: Callable[[web.Request], web.StreamResponse]) -> tuple[web.AppRunner, str]:
+def app_for(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.Application:
     app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", handler)  # type: ignore[arg-type]
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, host, 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://{host}:{port}"
+    app.router.add_route("*", "/{tail:.*}", handler)
+    return app
 
 
 @pytest.fixture
-async def sentinel() -> AsyncIterator[Sentinel]:
+async def sentinel(loopback_servers: LoopbackServers) -> Sentinel:
     hits: list[str] = []
 
     async def record(request: web.Request) -> web.Response:
         hits.append(request.path)
         return web.json_response({"id": str(request.url)}, content_type="application/activity+json")
 
-    runner, base_url = await serve("127.0.0.1", record)
-    yield Sentinel(base_url, hits)
-    await runner.cleanup()
+    return Sentinel(await loopback_servers.start(app_for(record)), hits)
 
 
 @pytest.fixture
@@ -105,7 +99,7 @@ async def test_only_plain_http_urls(guarded: Transport, url: str) -> None:
         await guarded.get_activity_document(url)
 
 
-async def test_guard_checks_every_redirect_hop() -> None:
+async def test_guard_checks_every_redirect_hop(loopback_servers: LoopbackServers) -> None:
     """127.0.0.1 stands in for a public server here; 127.0.0.2 for a private target."""
     private_hits: list[str] = []
 
@@ -113,12 +107,12 @@ async def test_guard_checks_every_redirect_hop() -> None:
         private_hits.append(request.path)
         return web.Response(text="secret")
 
-    private_runner, private_url = await serve("127.0.0.2", private)
+    private_url = await loopback_servers.start(app_for(private), host="127.0.0.2")
 
     async def redirect(request: web.Request) -> web.Response:
         raise web.HTTPFound(f"{private_url}/admin")
 
-    public_runner, public_url = await serve("127.0.0.1", redirect)
+    public_url = await loopback_servers.start(app_for(redirect))
     transport = Transport(allow_private_addresses=False, address_policy=lambda ip: ip == "127.0.0.1")
     try:
         with pytest.raises(UnsafeAddress):
@@ -126,12 +120,10 @@ async def test_guard_checks_every_redirect_hop() -> None:
         assert private_hits == []
     finally:
         await transport.close()
-        await public_runner.cleanup()
-        await private_runner.cleanup()
 
 
 @pytest.fixture
-async def origin() -> AsyncIterator[str]:
+async def origin(loopback_servers: LoopbackServers) -> str:
     """A server with one route per misbehaviour."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
@@ -165,9 +157,7 @@ async def origin() -> AsyncIterator[str]:
             raise web.HTTPGone()
         raise web.HTTPNotFound()
 
-    runner, base_url = await serve("127.0.0.1", handler)
-    yield base_url
-    await runner.cleanup()
+    return await loopback_servers.start(app_for(handler))
 
 
 async def test_accepts_a_proper_document(open_transport: Transport, origin: str) -> None:

@@ -13,6 +13,7 @@ from fedinet.federation.signing import http_cavage, http_rfc9421
 from fedinet.federation.signing.http_message import HttpMessage
 from fedinet.federation.signing.keys import SigningKey, generate_rsa_keypair, load_public_pem
 from fedinet.federation.transport import FetchError, Transport, UnsafeAddress
+from support.servers import LoopbackServers
 from support.instances import bound_loopback_socket
 
 KEY_ID = "https://a.example/users/alice#main-key"
@@ -34,9 +35,7 @@ def keypair() -> tuple[SigningKey, str]:
 
 
 @pytest.fixture
-async def serve() -> AsyncIterator[Callable[[Handler], Awaitable[Stub]]]:
-    runners: list[web.AppRunner] = []
-
+async def serve(loopback_servers: LoopbackServers) -> AsyncIterator[Callable[[Handler], Awaitable[Stub]]]:
     async def start(handler: Handler) -> Stub:
         stub = Stub("")
 
@@ -49,18 +48,10 @@ async def serve() -> AsyncIterator[Callable[[Handler], Awaitable[Stub]]]:
 
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", record)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        runners.append(runner)
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        stub.base_url = f"http://127.0.0.1:{port}"
+        stub.base_url = await loopback_servers.start(app)
         return stub
 
     yield start
-    for runner in runners:
-        await runner.cleanup()
 
 
 @pytest.fixture
