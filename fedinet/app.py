@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 from aiohttp import web
 
@@ -18,9 +19,13 @@ from fedinet.federation.processing import InboxJob
 from fedinet.services.instance import instance_fetch_key
 from fedinet.web import actors, collections, inbox, pages, statuses, wellknown
 from fedinet.web.authorized_fetch import KEY_STORE, authorized_fetch_middleware
+from fedinet.web.mastodon import accounts as api_accounts
+from fedinet.web.mastodon import instance as api_instance
+from fedinet.web.mastodon import oauth as api_oauth
 from fedinet.web.context import DATABASE, SETTINGS
 from fedinet.web.middleware import cors_middleware, errors_middleware
 
+STATIC_DIR = Path(__file__).parent / "web" / "static"
 MAX_REQUEST_BYTES = 1024 * 1024  # inbound bodies over 1 MiB get 413
 BACKGROUND = web.AppKey("background", BackgroundRunner)
 TRANSPORT = web.AppKey("transport", Transport)
@@ -34,7 +39,14 @@ def create_app(
     With `run_background=False` no job loops start; call `app[BACKGROUND].run_once()` instead.
     """
     app = web.Application(
-        middlewares=[cors_middleware, errors_middleware, authorized_fetch_middleware],
+        middlewares=[
+            web.normalize_path_middleware(
+                append_slash=False, remove_slash=True, redirect_class=web.HTTPPermanentRedirect
+            ),
+            cors_middleware,
+            errors_middleware,
+            authorized_fetch_middleware,
+        ],
         client_max_size=MAX_REQUEST_BYTES,
     )
     app[SETTINGS] = settings
@@ -45,8 +57,12 @@ def create_app(
     app.cleanup_ctx.append(_federation)
     if run_background:
         app.cleanup_ctx.append(app[BACKGROUND].lifecycle)
-    for module in (wellknown, actors, collections, inbox, pages, statuses):
+    for module in (
+        wellknown, actors, collections, inbox, pages, statuses,
+        api_oauth, api_instance, api_accounts,
+    ):
         app.router.add_routes(module.routes)
+    app.router.add_static("/static", STATIC_DIR)
     return app
 
 

@@ -58,6 +58,7 @@ async def loopback_servers() -> AsyncIterator[LoopbackServers]:
 
 @pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    """A plain HTTP client, as another server or a browser would be."""
-    async with aiohttp.ClientSession() as session:
+    """A plain HTTP client, as another server or a browser would be (keeping cookies, also
+    from the IP-address hosts the test servers have)."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         yield session

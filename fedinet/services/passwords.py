@@ -34,3 +34,14 @@ async def verify_password(password_hash: str, password: str) -> bool:
             return False
 
     return await asyncio.to_thread(verify)
+
+
+_dummy_hash: str | None = None
+
+
+async def spend_verification_time(password: str) -> None:
+    """Cost as much as a real check, so a missing account is not revealed by timing."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = await asyncio.to_thread(_hasher.hash, "not a real password")
+    await verify_password(_dummy_hash, password)

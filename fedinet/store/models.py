@@ -295,3 +295,56 @@ class Tombstone(Base):
 
     uri: Mapped[str] = mapped_column(URI, primary_key=True)
     deleted_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class OAuthApplication(Base):
+    """A client app registered with POST /api/v1/apps."""
+
+    __tablename__ = "oauth_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    client_secret_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 hex
+    name: Mapped[str] = mapped_column(String(255))
+    website: Mapped[str | None] = mapped_column(URI)
+    redirect_uris: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scopes: Mapped[str] = mapped_column(String(1024))  # space-separated, as registered
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class OAuthAuthorizationCode(Base):
+    """A single-use, short-lived code from the authorize page (stored as a hash)."""
+
+    __tablename__ = "oauth_authorization_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("oauth_applications.id", ondelete="CASCADE")
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    redirect_uri: Mapped[str] = mapped_column(URI)
+    scopes: Mapped[str] = mapped_column(String(1024))
+    code_challenge: Mapped[str | None] = mapped_column(String(128))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class OAuthToken(Base):
+    """An access token (stored as a hash); `account_id` is empty for client_credentials."""
+
+    __tablename__ = "oauth_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("oauth_applications.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    scopes: Mapped[str] = mapped_column(String(1024))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    revoked_at: Mapped[datetime | None]
+
+    application: Mapped[OAuthApplication] = relationship(lazy="joined")
