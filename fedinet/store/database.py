@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from fedinet.store.events import EventFeed
+
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",  # readers never block the writer
     "PRAGMA synchronous=NORMAL",  # durable across process crashes in WAL mode
@@ -45,6 +47,7 @@ class Database:
         else:
             self.engine = create_async_engine(url, pool_pre_ping=True, **engine_options)
             self.write_engine = self.engine
+        self.events = EventFeed()
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = async_sessionmaker(self.write_engine, expire_on_commit=False)
 
