@@ -24,6 +24,7 @@ from fedinet.web.mastodon import instance as api_instance
 from fedinet.web.mastodon import oauth as api_oauth
 from fedinet.web.context import DATABASE, SETTINGS
 from fedinet.web.middleware import cors_middleware, errors_middleware
+from fedinet.web.rate_limits import LIMITER, RateLimiter, rate_limit_middleware
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 MAX_REQUEST_BYTES = 1024 * 1024  # inbound bodies over 1 MiB get 413
@@ -45,6 +46,7 @@ def create_app(
             ),
             cors_middleware,
             errors_middleware,
+            rate_limit_middleware,
             authorized_fetch_middleware,
         ],
         client_max_size=MAX_REQUEST_BYTES,
@@ -52,6 +54,7 @@ def create_app(
     app[SETTINGS] = settings
     app[DATABASE] = db or Database(settings.database_url)
     app[BACKGROUND] = BackgroundRunner()
+    app[LIMITER] = RateLimiter()
     if db is None:
         app.cleanup_ctx.append(_dispose_database)
     app.cleanup_ctx.append(_federation)

@@ -41,6 +41,7 @@ class Settings:
     signature_window_seconds: int = 3600
     authorized_fetch: bool = False
     delivery_lease_seconds: int = 600
+    rate_limits: bool = True
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -206,6 +207,7 @@ def _validate(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             raw.get("authorized_fetch", False), "authorized_fetch", where("authorized_fetch")
         ),
         delivery_lease_seconds=lease,
+        rate_limits=_as_bool(raw.get("rate_limits", True), "rate_limits", where("rate_limits")),
         sources=dict(sources),
     )
 
