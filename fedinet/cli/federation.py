@@ -95,7 +95,7 @@ def domain() -> None:
 @click.pass_context
 @handles_errors
 async def block_domain(ctx: click.Context, name: str, reason: str) -> None:
-    """Refuse everything from NAME and its subdomains (403 at the inbox, before any fetch)."""
+    """Refuse activities and signed fetches from NAME and its subdomains (403, before any fetch)."""
     async with open_database(settings_from(ctx)) as db:
         block = await blocks.block_domain(db, name, reason)
     click.echo(f"{block.domain} is blocked.")

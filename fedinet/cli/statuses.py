@@ -64,6 +64,8 @@ async def post(
         if reply_to is not None:
             async with db.session() as session:
                 replied = await status_queries.status_by_id(session, await status_id(db, reply_to))
+            if replied is None:
+                raise NotFound(f"no status {reply_to} to reply to")
         status = await statuses.post(
             db, settings, account, text, visibility=visibility, in_reply_to=replied,
             summary=summary, language=language,

@@ -13,6 +13,7 @@ from fedinet.services.errors import Conflict, NotFound
 from fedinet.services.local_actors import new_instance_actor
 from fedinet.store import accounts as account_queries
 from fedinet.store import actors as actor_queries
+from fedinet.store import statuses as status_queries
 from fedinet.store import migrations
 from fedinet.store.database import Database
 from fedinet.store.models import Actor
@@ -72,8 +73,8 @@ class Usage:
 async def usage(db: Database) -> Usage:
     async with db.session() as session:
         users = await account_queries.count_accounts(session)
-    # Posts arrive with the federation core; until then there are none to count.
-    return Usage(users_total=users, local_posts=0)
+        posts = await status_queries.count_local_statuses(session)
+    return Usage(users_total=users, local_posts=posts)
 
 
 async def instance_fetch_key(db: Database, settings: Settings) -> SigningKey:

@@ -13,6 +13,7 @@ from fedinet.store.models import Account, Actor
 
 MAX_DISPLAY_NAME = 100
 MAX_SUMMARY = 5000
+MAX_FIELDS, MAX_FIELD_CHARS = 4, 255
 
 
 async def update_profile(
@@ -24,12 +25,18 @@ async def update_profile(
     summary: str | None = None,
     locked: bool | None = None,
     also_known_as: list[str] | None = None,
+    fields: list[dict[str, str]] | None = None,
+    bot: bool | None = None,
 ) -> Actor:
     """Change what was given; remote followers' servers receive the new actor document."""
     if display_name is not None and len(display_name) > MAX_DISPLAY_NAME:
         raise InvalidInput(f"the display name is longer than {MAX_DISPLAY_NAME} characters")
     if summary is not None and len(summary) > MAX_SUMMARY:
         raise InvalidInput(f"the bio is longer than {MAX_SUMMARY} characters")
+    if fields is not None and (
+        len(fields) > MAX_FIELDS or any(len(f["name"]) > MAX_FIELD_CHARS or len(f["value"]) > MAX_FIELD_CHARS for f in fields)
+    ):
+        raise InvalidInput(f"at most {MAX_FIELDS} profile fields, each name and value at most {MAX_FIELD_CHARS} characters")
     async with db.transaction() as session:
         actor = await session.get(Actor, account.actor_id)
         assert actor is not None
@@ -41,6 +48,10 @@ async def update_profile(
             actor.manually_approves_followers = locked
         if also_known_as is not None:
             actor.also_known_as = also_known_as
+        if fields is not None:
+            actor.fields = fields
+        if bot is not None:
+            actor.actor_type = "Service" if bot else "Person"
         await session.flush()
         document = actor_to_as(actor, settings)
         update = {

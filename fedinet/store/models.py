@@ -46,6 +46,7 @@ class Actor(Base):
     profile_url: Mapped[str | None] = mapped_column(URI)
     manually_approves_followers: Mapped[bool] = mapped_column(default=False)
     also_known_as: Mapped[list[str]] = mapped_column(JSON, default=list)
+    fields: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # profile name/value pairs
     moved_to_uri: Mapped[str | None] = mapped_column(URI)
     fetched_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
@@ -348,3 +349,50 @@ class OAuthToken(Base):
     revoked_at: Mapped[datetime | None]
 
     application: Mapped[OAuthApplication] = relationship(lazy="joined")
+
+
+class Notification(Base):
+    """Something that happened to a member: a follow, a mention, a like or boost of their post."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_account_id_id", "account_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # fedinet.ids
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(32))  # follow, follow_request, mention, reblog, favourite
+    from_actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    status_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("statuses.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    from_actor: Mapped[Actor] = relationship(lazy="joined")
+    status: Mapped[Status | None] = relationship(lazy="joined")
+
+
+class Marker(Base):
+    """Where a member stopped reading a timeline (`home` or `notifications`)."""
+
+    __tablename__ = "markers"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    timeline: Mapped[str] = mapped_column(String(16), primary_key=True)
+    last_read_id: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class Mute(Base):
+    """A member mutes an actor: hidden from timelines, and from notifications unless told not to."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (UniqueConstraint("account_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    notifications: Mapped[bool] = mapped_column(default=True)
+    expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -72,3 +72,7 @@ async def count_listed_statuses(session: AsyncSession, actor_id: int) -> int:
         )
         or 0
     )
+
+
+async def count_local_statuses(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Status).where(Status.is_local)) or 0)

@@ -102,3 +102,5 @@ async def test_post_react_and_delete(start_instance) -> None:  # type: ignore[no
     assert unknown.exit_code == 1 and "no status" in unknown.stderr
     bad = await in_thread(one, "post", "alice", "x", "--visibility", "everyone")
     assert bad.exit_code == 2
+    orphan = await in_thread(one, "post", "alice", "x", "--reply-to", "42")
+    assert orphan.exit_code == 1 and "no status 42" in orphan.stderr

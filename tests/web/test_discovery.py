@@ -88,7 +88,10 @@ async def test_host_meta(instance, http) -> None:  # type: ignore[no-untyped-def
 
 
 async def test_nodeinfo(instance, http) -> None:  # type: ignore[no-untyped-def]
-    await instance.create_member("alice")
+    from fedinet.services import statuses
+
+    alice = await instance.create_member("alice")
+    await statuses.post(instance.db, instance.settings, alice, "hello")
     await instance.create_member("bob")
     async with http.get(f"{instance.base_url}/.well-known/nodeinfo") as response:
         assert response.status == 200
@@ -106,6 +109,7 @@ async def test_nodeinfo(instance, http) -> None:  # type: ignore[no-untyped-def]
         assert document["software"]["name"] == "fedinet"
         assert document["protocols"] == ["activitypub"]
         assert document["usage"]["users"]["total"] == 2
+        assert document["usage"]["localPosts"] == 1
         assert document["openRegistrations"] is False
     async with http.get(f"{instance.base_url}/nodeinfo/3.0") as response:
         assert response.status == 404

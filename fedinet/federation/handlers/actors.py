@@ -8,9 +8,9 @@ from sqlalchemy import delete, select
 
 from fedinet.federation.actor_parsing import InvalidActor, parse_actor
 from fedinet.federation.inbox import object_id
-from fedinet.federation.processing import Handler, Ignore, ProcessingContext
+from fedinet.federation.processing import Handler, Ignore, ProcessingContext, Retry
 from fedinet.services import blocks, follows
-from fedinet.services.errors import Conflict
+from fedinet.services.errors import Conflict, NotFound
 from fedinet.services.remote_actors import fetch_actor, store_remote_actor
 from fedinet.store.models import Account, Actor, Follow
 
@@ -50,7 +50,10 @@ async def on_move(context: ProcessingContext, activity: dict[str, Any]) -> None:
     target_uri = object_id(activity.get("target"))
     if target_uri is None:
         raise Ignore("Move without a target")
-    target = await fetch_actor(context.db, context.transport, target_uri)
+    try:  # always fresh: alsoKnownAs is what authorises the move
+        target = await fetch_actor(context.db, context.transport, target_uri)
+    except NotFound as error:
+        raise Retry(f"cannot fetch the Move target: {error}") from error
     if context.actor.uri not in target.also_known_as:
         raise Ignore(f"{target_uri} does not list {context.actor.uri} in alsoKnownAs")
     async with context.db.session() as session:
