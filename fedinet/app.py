@@ -21,7 +21,14 @@ from fedinet.web import actors, collections, inbox, pages, statuses, wellknown
 from fedinet.web.authorized_fetch import KEY_STORE, authorized_fetch_middleware
 from fedinet.web.mastodon import accounts as api_accounts
 from fedinet.web.mastodon import instance as api_instance
+from fedinet.web.mastodon import markers as api_markers
+from fedinet.web.mastodon import notifications as api_notifications
 from fedinet.web.mastodon import oauth as api_oauth
+from fedinet.web.mastodon import relationships as api_relationships
+from fedinet.web.mastodon import search as api_search
+from fedinet.web.mastodon import statuses as api_statuses
+from fedinet.web.mastodon import streaming as api_streaming
+from fedinet.web.mastodon import timelines as api_timelines
 from fedinet.web.context import DATABASE, SETTINGS
 from fedinet.web.middleware import cors_middleware, errors_middleware
 from fedinet.web.rate_limits import LIMITER, RateLimiter, rate_limit_middleware
@@ -63,8 +70,11 @@ def create_app(
     for module in (
         wellknown, actors, collections, inbox, pages, statuses,
         api_oauth, api_instance, api_accounts,
+        api_statuses, api_timelines,
+        api_relationships, api_notifications, api_search, api_markers,
     ):
         app.router.add_routes(module.routes)
+    api_streaming.setup(app)
     app.router.add_static("/static", STATIC_DIR)
     return app
 

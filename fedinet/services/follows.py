@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedinet.clock import utc_now
 from fedinet.federation import activities_out
 from fedinet.federation.outbox import enqueue
+from fedinet.services import notifications
 from fedinet.services.errors import Conflict, InvalidInput, NotFound
 from fedinet.store import actors as actor_queries
 from fedinet.store import follows as follow_queries
@@ -31,6 +32,8 @@ async def follow(db: Database, account: Account, target: Actor) -> Follow:
         if target.is_local and not target.manually_approves_followers:
             row.state, row.accepted_at = "accepted", utc_now()
         session.add(row)
+        kind = "follow" if row.state == "accepted" else "follow_request"
+        await notifications.notify(db, session, kind, target, me)
         if not target.is_local:
             await enqueue(session, me, activities_out.follow(me.uri, target.uri, uri), [target.inbox_url])
     return row
@@ -80,6 +83,8 @@ async def receive_follow(db: Database, follower: Actor, followee: Actor, follow_
         if row is None:
             row = Follow(follower_id=follower.id, followee_id=followee.id, uri=follow_uri)
             session.add(row)
+            kind = "follow_request" if followee.manually_approves_followers else "follow"
+            await notifications.notify(db, session, kind, followee, follower)
         else:
             row.uri = follow_uri
         await session.flush()

@@ -21,9 +21,6 @@ from fedinet.store.models import Account, Actor, Notification, Status
 from fedinet.store.notifications import NotificationFilter
 from fedinet.store.paging import Page
 
-# What fedinet creates, and what Mastodon clients may also name in `types[]`.
-TYPES = ("mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update")
-
 
 async def notify(
     db: Database, session: AsyncSession, kind: str, recipient: Actor, actor: Actor, status: Status | None = None
@@ -40,7 +37,8 @@ async def notify(
         status_id=status.id if status is not None else None,
     )
     session.add(notification)
-    _publish_after_commit(db, session, Event("notification.created", notification.id, accounts=frozenset({account_id})))
+    created = Event("notification.created", notification.id, accounts=frozenset({account_id}))
+    _publish_after_commit(db, session, created)
 
 
 async def notify_mentions(db: Database, session: AsyncSession, author: Actor, status: Status) -> None:

@@ -34,9 +34,10 @@ async def update_profile(
     if summary is not None and len(summary) > MAX_SUMMARY:
         raise InvalidInput(f"the bio is longer than {MAX_SUMMARY} characters")
     if fields is not None and (
-        len(fields) > MAX_FIELDS or any(len(f["name"]) > MAX_FIELD_CHARS or len(f["value"]) > MAX_FIELD_CHARS for f in fields)
+        len(fields) > MAX_FIELDS
+        or any(len(f["name"]) > MAX_FIELD_CHARS or len(f["value"]) > MAX_FIELD_CHARS for f in fields)
     ):
-        raise InvalidInput(f"at most {MAX_FIELDS} profile fields, each name and value at most {MAX_FIELD_CHARS} characters")
+        raise InvalidInput(f"at most {MAX_FIELDS} profile fields of at most {MAX_FIELD_CHARS} characters each")
     async with db.transaction() as session:
         actor = await session.get(Actor, account.actor_id)
         assert actor is not None

@@ -40,9 +40,11 @@ class Relationship:
 
 
 async def relationships(db: Database, account: Account, actor_ids: Sequence[int]) -> list[Relationship]:
-    """One per id, in the order given (ids of unknown actors included, all false)."""
+    """One per known actor, in the order of `actor_ids`."""
     me = account.actor_id
     async with db.session() as session:
+        known = await queries.known_actor_ids(session, actor_ids)
+        actor_ids = [actor_id for actor_id in dict.fromkeys(actor_ids) if actor_id in known]
         outgoing = await queries.follow_states(session, me, actor_ids)
         incoming = await queries.follower_states(session, me, actor_ids)
         blocking, blocked_by = await queries.blocks_among(session, me, actor_ids)

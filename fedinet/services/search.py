@@ -10,7 +10,12 @@ from urllib.parse import urlsplit
 
 from fedinet.config import Settings
 from fedinet.federation.actor_parsing import InvalidActor, parse_actor
-from fedinet.federation.note_parsing import InvalidNote, attributed_to, is_post, parse_note
+from fedinet.federation.note_parsing import (
+    InvalidNote,
+    attributed_to,
+    is_post,
+    parse_note,
+)
 from fedinet.federation.transport import FetchError, Transport
 from fedinet.services import statuses
 from fedinet.services.errors import ServiceError
@@ -33,7 +38,7 @@ class SearchResults:
 
 @dataclass(frozen=True)
 class Query:
-    """`kind` None searches all kinds; `viewer` None is an anonymous search."""
+    """What to look for: one `kind` (None: all), `following` only the viewer's follows."""
 
     text: str
     kind: str | None = None
@@ -49,6 +54,7 @@ class Query:
 async def search(
     db: Database, transport: Transport, settings: Settings, viewer: Actor | None, query: Query
 ) -> SearchResults:
+    """Results as `viewer` (None: anonymous) may see them."""
     text = query.text.strip()
     if text.startswith(("https://", "http://")):
         found = await _by_address(db, transport, text, query.resolve)
@@ -123,7 +129,8 @@ async def _store_post(db: Database, transport: Transport, document: dict[str, ob
         note = parse_note(document, author.followers_url)
     except (ServiceError, InvalidNote):
         return None
-    return await statuses.receive_status(db, author, note) or await statuses.status_by_uri(db, note.uri)
+    await statuses.receive_status(db, author, note)
+    return await statuses.status_by_uri(db, note.uri)  # read back with its author
 
 
 async def _visible(db: Database, status: Status, viewer: Actor | None) -> bool:

@@ -1,6 +1,7 @@
 """Posts and interactions: members post, edit, delete, like and boost; remote ones arrive.
 
-Every change and the activity announcing it are written in one transaction. Audiences
+Every change and the activity announcing it are written in one transaction; once it commits,
+a change to a status is published on the change feed (`_change`). Audiences
 (see `fedinet.federation.addressing`): a post, its Update and Delete go to the author's
 remote followers (unless direct) and to the remote actors it mentions; a Like to the
 status's author; an Announce to the booster's followers and the author; an Undo to the
@@ -24,12 +25,15 @@ from fedinet.federation.outbox import enqueue
 from fedinet.federation.sanitize import plain_text_to_html
 from fedinet.federation.transport import Transport
 from fedinet.ids import new_id
+from fedinet.services import notifications
 from fedinet.services.errors import Conflict, Gone, InvalidInput, NotFound, ServiceError
 from fedinet.services.remote_actors import resolve_handle
 from fedinet.store import actors as actor_queries
 from fedinet.store import follows as follow_queries
 from fedinet.store import statuses as queries
+from fedinet.store import timelines as timeline_queries
 from fedinet.store.database import Database
+from fedinet.store.events import Event
 from fedinet.store.models import Account, Actor, Boost, Favourite, Mention, Status, StatusTag, Tombstone
 
 MAX_CHARS = 5000
@@ -128,9 +132,12 @@ async def post(
         to, cc = documents.status_audience(status)
         status.addressed_to = to + cc
         session.add(status)
+        await notifications.notify_mentions(db, session, me, status)
         replied_to = [in_reply_to.actor] if in_reply_to is not None and visibility != "direct" else []
         inboxes = await post_inboxes(session, me, visibility, [*mentioned, *replied_to])
         await enqueue(session, me, documents.create_activity(status, settings), inboxes)
+        change = await _change(session, "status.created", status)
+    db.events.publish(change)
     return status
 
 
@@ -162,6 +169,8 @@ async def edit(
         status.edited_at = utc_now()
         inboxes = await post_inboxes(session, me, status.visibility, [*before, *mentioned])
         await enqueue(session, me, documents.update_activity(status, settings), inboxes)
+        change = await _change(session, "status.updated", status)
+    db.events.publish(change)
     return status
 
 
@@ -173,8 +182,10 @@ async def delete(db: Database, account: Account, status_id: int) -> None:
         mentioned = await queries.actors_by_uris(session, [m.actor_uri for m in status.mentions])
         inboxes = await post_inboxes(session, me, status.visibility, mentioned)
         await enqueue(session, me, documents.delete_activity(status), inboxes)
+        change = await _change(session, "status.deleted", status)
         session.add(Tombstone(uri=status.uri))
         await session.delete(status)
+    db.events.publish(change)
 
 
 async def like(db: Database, account: Account, status_id: int) -> Favourite:
@@ -185,6 +196,7 @@ async def like(db: Database, account: Account, status_id: int) -> Favourite:
             raise Conflict("you already like this status")
         row = Favourite(actor_id=me.id, status_id=status.id, uri=new_activity_id(me.uri))
         session.add(row)
+        await notifications.notify(db, session, "favourite", status.actor, me, status)
         activity = documents.like_activity(me, status, row.uri)
         await enqueue(session, me, activity, personal_inboxes([status.actor]))
     return row
@@ -212,6 +224,7 @@ async def boost(db: Database, account: Account, status_id: int) -> Boost:
             raise Conflict("you already boosted this status")
         row = Boost(actor_id=me.id, status_id=status.id, uri=new_activity_id(me.uri), created_at=utc_now())
         session.add(row)
+        await notifications.notify(db, session, "reblog", status.actor, me, status)
         activity = documents.announce_activity(me, status, row.uri, row.created_at)
         await enqueue(session, me, activity, await post_inboxes(session, me, "public", [status.actor]))
     return row
@@ -312,6 +325,25 @@ def _sync(status: Status, mentions: dict[str, str], tags: list[str]) -> None:
     status.tags = [kept_tags.get(name) or StatusTag(name=name) for name in tags]
 
 
+async def _change(session: AsyncSession, kind: str, status: Status) -> Event:
+    """The change-feed event for `status`, to publish once the transaction commits: to the
+    members whose home timeline shows it and, if public, to the streams Mastodon gives it
+    ("public" and "public:local"/"public:remote" unless it answers someone else,
+    "hashtag:NAME" and, if local, "hashtag:local:NAME")."""
+    await session.flush()
+    parent_author = await timeline_queries.parent_author(session, status)
+    streams: set[str] = set()
+    if status.visibility == "public":
+        names = [tag.name for tag in status.tags]
+        streams = {f"hashtag:{name}" for name in names}
+        if status.is_local:
+            streams |= {f"hashtag:local:{name}" for name in names}
+        if status.in_reply_to_uri is None or parent_author == status.actor_id:
+            streams |= {"public", "public:local" if status.is_local else "public:remote"}
+    accounts = await timeline_queries.home_audience(session, status, parent_author)
+    return Event(kind, status.id, accounts=accounts, streams=frozenset(streams))
+
+
 # Remote activities (called by fedinet.federation.handlers)
 
 
@@ -341,6 +373,9 @@ async def receive_status(db: Database, author: Actor, note: ParsedNote) -> Statu
             tags=[StatusTag(name=name) for name in note.tags],
         )
         session.add(status)
+        await notifications.notify_mentions(db, session, author, status)
+        change = await _change(session, "status.created", status)
+    db.events.publish(change)
     return status
 
 
@@ -356,6 +391,8 @@ async def receive_edit(db: Database, author: Actor, note: ParsedNote) -> bool:
         status.content, status.summary, status.sensitive = note.content, note.summary, note.sensitive
         status.language, status.edited_at = note.language, edited_at
         _sync(status, note.mentions, note.tags)
+        change = await _change(session, "status.updated", status)
+    db.events.publish(change)
     return True
 
 
@@ -365,10 +402,13 @@ async def receive_delete(db: Database, author: Actor, uri: str) -> bool:
         status = await queries.status_by_uri(session, uri)
         if status is not None and status.actor_id != author.id:
             return False
+        change = await _change(session, "status.deleted", status) if status is not None else None
         if status is not None:
             await session.delete(status)
         if not await queries.is_tombstoned(session, uri):
             session.add(Tombstone(uri=uri))
+    if change is not None:
+        db.events.publish(change)
     return True
 
 
@@ -380,6 +420,7 @@ async def receive_like(db: Database, actor: Actor, status_uri: str, like_uri: st
             return False
         if not await queries.favourite_of(session, actor.id, status.id):
             session.add(Favourite(actor_id=actor.id, status_id=status.id, uri=like_uri))
+            await notifications.notify(db, session, "favourite", status.actor, actor, status)
     return True
 
 
@@ -405,6 +446,7 @@ async def receive_boost(db: Database, actor: Actor, status_uri: str, announce_ur
             return False
         if not await queries.boost_of(session, actor.id, status.id):
             session.add(Boost(actor_id=actor.id, status_id=status.id, uri=announce_uri))
+            await notifications.notify(db, session, "reblog", status.actor, actor, status)
     return True
 
 

@@ -203,7 +203,10 @@ class Status(Base):
     """A post (ActivityStreams `Note`), local or remote."""
 
     __tablename__ = "statuses"
-    __table_args__ = (Index("ix_statuses_actor_id_id", "actor_id", "id"),)
+    __table_args__ = (
+        Index("ix_statuses_actor_id_id", "actor_id", "id"),
+        Index("ix_statuses_actor_id_visibility", "actor_id", "visibility"),  # statuses_count
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     uri: Mapped[str] = mapped_column(URI, unique=True)

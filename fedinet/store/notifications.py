@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedinet.store.models import Account, Actor, ActorBlock, Mute, Notification
 from fedinet.store.paging import Page, keyset, newest_first
+from fedinet.store.relationships import mute_in_force
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class NotificationFilter:
     exclude_types: Collection[str] = field(default_factory=tuple)
     from_actor_id: int | None = None
 
-    def apply(self, query: Select[tuple[Notification]]) -> Select[tuple[Notification]]:
+    def apply(self, query: Select[Any]) -> Select[Any]:
         if self.types:
             query = query.where(Notification.type.in_(self.types))
         if self.exclude_types:
@@ -46,10 +48,9 @@ async def local_actors_by_uris(session: AsyncSession, uris: Collection[str]) -> 
 async def silences(session: AsyncSession, account_id: int, actor_id: int, other_id: int, now: datetime) -> bool:
     """Whether the member (`account_id`, acting as `actor_id`) blocks `other_id` or mutes its
     notifications."""
-    muted: ColumnElement[bool] = or_(Mute.expires_at.is_(None), Mute.expires_at > now)
     mute = await session.scalar(
         select(Mute.id).where(
-            Mute.account_id == account_id, Mute.target_id == other_id, Mute.notifications, muted
+            Mute.account_id == account_id, Mute.target_id == other_id, Mute.notifications, mute_in_force(now)
         )
     )
     if mute is not None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedinet.store.models import Actor, ActorBlock, Follow, Mute
 from fedinet.store.paging import Page, keyset, newest_first
+
+
+async def known_actor_ids(session: AsyncSession, actor_ids: Collection[int]) -> set[int]:
+    return set(await session.scalars(select(Actor.id).where(Actor.id.in_(actor_ids))))
 
 
 async def block_between(session: AsyncSession, blocker_id: int, blocked_id: int) -> ActorBlock | None:
@@ -47,7 +51,7 @@ async def mute_of(session: AsyncSession, account_id: int, target_id: int) -> Mut
     return await session.scalar(select(Mute).where(Mute.account_id == account_id, Mute.target_id == target_id))
 
 
-def _active(now: datetime) -> object:
+def mute_in_force(now: datetime) -> ColumnElement[bool]:
     return or_(Mute.expires_at.is_(None), Mute.expires_at > now)
 
 
@@ -55,7 +59,7 @@ async def active_mutes(
     session: AsyncSession, account_id: int, target_ids: Collection[int], now: datetime
 ) -> dict[int, Mute]:
     rows = await session.scalars(
-        select(Mute).where(Mute.account_id == account_id, Mute.target_id.in_(target_ids), _active(now))
+        select(Mute).where(Mute.account_id == account_id, Mute.target_id.in_(target_ids), mute_in_force(now))
     )
     return {row.target_id: row for row in rows}
 
@@ -94,7 +98,8 @@ async def blocks_among(session: AsyncSession, actor_id: int, other_ids: Collecti
             )
         )
     )
-    blocking, blocked_by = set(), set()
+    blocking: set[int] = set()
+    blocked_by: set[int] = set()
     for blocker_id, blocked_id in rows:
         if blocker_id == actor_id:
             blocking.add(blocked_id)
@@ -140,7 +145,7 @@ async def muted_page(session: AsyncSession, account_id: int, page: Page, now: da
     query = (
         select(Mute, Actor)
         .join(Actor, Actor.id == Mute.target_id)
-        .where(Mute.account_id == account_id, _active(now))
+        .where(Mute.account_id == account_id, mute_in_force(now))
     )
     rows = await session.execute(keyset(query, Mute.id, page))
     return newest_first([(row[0], row[1]) for row in rows], page)

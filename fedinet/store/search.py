@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedinet.store.models import Account, Actor, Follow, Status, StatusTag
@@ -12,9 +12,10 @@ async def accounts_by_prefix(
     session: AsyncSession, term: str, *, limit: int, offset: int = 0, followed_by: int | None = None
 ) -> list[Actor]:
     """Members and known remote actors whose username or display name starts with `term`
-    (case-insensitive); members first, then shorter usernames. Suspended members and the
-    instance actor are left out; with `followed_by`, only actors that actor follows."""
-    term = term.lower()
+    (case-insensitive): username matches first, then members, then shorter usernames.
+    Suspended members and the instance actor are left out; with `followed_by`, only the
+    actors that actor follows."""
+    by_username = func.lower(Actor.username).startswith(term.lower(), autoescape=True)
     query = (
         select(Actor)
         .outerjoin(Account, Account.actor_id == Actor.id)
@@ -22,12 +23,9 @@ async def accounts_by_prefix(
             Actor.username.is_not(None),
             or_(~Actor.is_local, Account.id.is_not(None)),
             Account.suspended_at.is_(None),
-            or_(
-                func.lower(Actor.username).startswith(term, autoescape=True),
-                func.lower(Actor.display_name).startswith(term, autoescape=True),
-            ),
+            or_(by_username, func.lower(Actor.display_name).startswith(term.lower(), autoescape=True)),
         )
-        .order_by(Actor.is_local.desc(), func.length(Actor.username), Actor.id)
+        .order_by(case((by_username, 0), else_=1), Actor.is_local.desc(), func.length(Actor.username), Actor.id)
         .limit(limit)
         .offset(offset)
     )

@@ -7,6 +7,7 @@ Mastodon.py is synchronous: it runs in a worker thread while the event loop serv
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from mastodon import Mastodon, MastodonIllegalArgumentError
@@ -52,3 +53,34 @@ async def test_bad_credentials(instance) -> None:  # type: ignore[no-untyped-def
 
     with pytest.raises(MastodonIllegalArgumentError, match="invalid_grant"):
         await asyncio.to_thread(wrong_password)
+
+
+async def test_mastodon_py_streams_an_update(instance) -> None:  # type: ignore[no-untyped-def]
+    """Mastodon.py's streaming (server-sent events) sees a new post of the member."""
+    from mastodon import StreamListener
+
+    from fedinet.services import statuses
+
+    alice = await instance.create_member("alice")
+    received: list[dict] = []
+
+    class Listener(StreamListener):
+        def on_update(self, status: dict) -> None:
+            received.append(status)
+
+    client = await asyncio.to_thread(logged_in_client, instance.base_url, "alice")
+    handle = await asyncio.to_thread(client.stream_user, Listener(), run_async=True)
+    try:
+        for _ in range(50):  # until the stream is connected
+            if await asyncio.to_thread(handle.is_receiving):
+                break
+            await asyncio.sleep(0.1)
+        status = await statuses.post(instance.db, instance.settings, alice, "hello stream")
+        for _ in range(100):
+            if received:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        # close() waits for the blocked read; the server ends the stream when it stops.
+        threading.Thread(target=handle.close, daemon=True).start()
+    assert [update["uri"] for update in received] == [status.uri]

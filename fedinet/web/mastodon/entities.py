@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -61,8 +63,16 @@ def account_entity(actor: Actor, settings: Settings, counts: AccountCounts) -> d
         "statuses_count": counts.statuses,
         "last_status_at": None,
         "emojis": [],
-        "fields": [],
+        "fields": [field_entity(field) for field in actor.fields],
     }
+
+
+def field_entity(field: dict[str, str]) -> dict[str, Any]:
+    """A profile field; its value as HTML (escaped, a lone http(s) URL linked)."""
+    value = html.escape(field["value"])
+    if re.fullmatch(r"https?://\S+", field["value"]):
+        value = f'<a href="{value}" target="_blank" rel="nofollow noopener me" translate="no">{value}</a>'
+    return {"name": field["name"], "value": value, "verified_at": None}
 
 
 def credential_account_entity(account: Account, settings: Settings, counts: AccountCounts) -> dict[str, Any]:
@@ -73,7 +83,7 @@ def credential_account_entity(account: Account, settings: Settings, counts: Acco
         "sensitive": False,
         "language": None,
         "note": account.actor.summary if account.actor.is_local else html_to_plain_text(account.actor.summary),
-        "fields": [],
+        "fields": [{**field, "verified_at": None} for field in account.actor.fields],
         "follow_requests_count": 0,
     }
     entity["role"] = {"id": "0", "name": account.role, "permissions": "0", "color": "", "highlighted": False}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from aiohttp import web
@@ -76,6 +77,20 @@ class Params:
             for key, item in self._values.items()
             if key.startswith(prefix) and key.endswith("]") and "[" not in key[len(prefix) : -1]
         }
+
+    def indexed(self, name: str) -> list[dict[str, Any]]:
+        """`name[0][key]=…` form fields, or a JSON list or object of objects, in index order."""
+        value = self.get(name)
+        if isinstance(value, list):
+            return [item for item in value if isinstance(item, dict)]
+        if isinstance(value, dict):
+            return [item for item in value.values() if isinstance(item, dict)]
+        found: dict[int, dict[str, Any]] = {}
+        for key, item in self._values.items():
+            match = re.fullmatch(rf"{re.escape(name)}\[(\d+)\]\[(\w+)\]", key)
+            if match:
+                found.setdefault(int(match[1]), {})[match[2]] = item
+        return [found[index] for index in sorted(found)]
 
 
 PARAMS_KEY = web.RequestKey("params", Params)
