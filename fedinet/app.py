@@ -29,14 +29,13 @@ from fedinet.web.mastodon import search as api_search
 from fedinet.web.mastodon import statuses as api_statuses
 from fedinet.web.mastodon import streaming as api_streaming
 from fedinet.web.mastodon import timelines as api_timelines
-from fedinet.web.context import DATABASE, SETTINGS
+from fedinet.web.context import DATABASE, SETTINGS, TRANSPORT
 from fedinet.web.middleware import cors_middleware, errors_middleware
 from fedinet.web.rate_limits import LIMITER, RateLimiter, rate_limit_middleware
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 MAX_REQUEST_BYTES = 1024 * 1024  # inbound bodies over 1 MiB get 413
 BACKGROUND = web.AppKey("background", BackgroundRunner)
-TRANSPORT = web.AppKey("transport", Transport)
 
 
 def create_app(

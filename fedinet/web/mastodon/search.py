@@ -9,10 +9,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from fedinet.federation.note_document import tag_url
-from fedinet.federation.transport import Transport
 from fedinet.services import search
 from fedinet.services.errors import InvalidInput, Malformed
-from fedinet.web.context import database_of, settings_of
+from fedinet.web.context import database_of, settings_of, transport_of
 from fedinet.web.mastodon.auth import optional_account, requires
 from fedinet.web.mastodon.pagination import requested_page
 from fedinet.web.mastodon.params import params
@@ -21,11 +20,6 @@ from fedinet.web.mastodon.status_entities import render_accounts, render_statuse
 routes = web.RouteTableDef()
 ANONYMOUS_RESOLVE = "Search queries that resolve remote resources are not supported without authentication"
 
-
-def _transport(request: web.Request) -> Transport:
-    from fedinet.app import TRANSPORT  # fedinet.app imports this module first
-
-    return request.app[TRANSPORT]
 
 
 async def _search(request: web.Request, kind: str | None, *, default: int, maximum: int) -> search.SearchResults:
@@ -47,7 +41,7 @@ async def _search(request: web.Request, kind: str | None, *, default: int, maxim
     if viewer is None and (query.resolve or query.offset):
         raise web.HTTPUnauthorized(text=ANONYMOUS_RESOLVE)
     return await search.search(
-        database_of(request), _transport(request), settings_of(request), viewer.actor if viewer else None, query
+        database_of(request), transport_of(request), settings_of(request), viewer.actor if viewer else None, query
     )
 
 

@@ -18,14 +18,13 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedinet.federation.transport import Transport
 from fedinet.services import statuses
 from fedinet.services.errors import Conflict, InvalidInput, NotFound
 from fedinet.store import timelines as queries
 from fedinet.store.database import Database
 from fedinet.store.models import Account, Actor, Status
 from fedinet.store.paging import Page
-from fedinet.web.context import database_of, settings_of
+from fedinet.web.context import database_of, settings_of, transport_of
 from fedinet.web.mastodon.auth import current_account, optional_account, requires
 from fedinet.web.mastodon.pagination import paged_json, requested_page
 from fedinet.web.mastodon.params import Params, params
@@ -89,11 +88,6 @@ def _idempotency_keys(request: web.Request) -> IdempotencyKeys:
     return _IDEMPOTENCY.setdefault(database_of(request), IdempotencyKeys())
 
 
-def _transport(request: web.Request) -> Transport:
-    from fedinet.app import TRANSPORT  # fedinet.app imports this module first
-
-    return request.app[TRANSPORT]
-
 
 def _status_id(request: web.Request) -> int:
     return int(request.match_info["id"])
@@ -137,7 +131,7 @@ async def _post(request: web.Request, account: Account, given: Params) -> Status
     if (reply_id := given.integer("in_reply_to_id")) is not None:
         async with db.session() as session:
             in_reply_to = await _visible(session, reply_id, account)
-    await statuses.resolve_mentions(db, _transport(request), settings, text)
+    await statuses.resolve_mentions(db, transport_of(request), settings, text)
     return await statuses.post(
         db, settings, account, text,
         visibility=given.text("visibility") or "public",
@@ -184,7 +178,7 @@ async def edit(request: web.Request) -> web.Response:
     async with db.session() as session:
         await _own(session, _status_id(request), account)
     text = given.text("status") or ""
-    await statuses.resolve_mentions(db, _transport(request), settings, text)
+    await statuses.resolve_mentions(db, transport_of(request), settings, text)
     status = await statuses.edit(
         db, settings, account, _status_id(request), text,
         summary=given.text("spoiler_text"),
