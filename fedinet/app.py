@@ -17,7 +17,7 @@ from fedinet.federation.inbox import InboxReceiver
 from fedinet.federation.key_store import KeyStore
 from fedinet.federation.processing import InboxJob
 from fedinet.services.instance import instance_fetch_key
-from fedinet.web import actors, collections, inbox, pages, statuses, wellknown
+from fedinet.web import actors, collections, inbox, market, pages, statuses, wellknown
 from fedinet.web.authorized_fetch import KEY_STORE, authorized_fetch_middleware
 from fedinet.web.mastodon import accounts as api_accounts
 from fedinet.web.mastodon import instance as api_instance
@@ -67,7 +67,7 @@ def create_app(
     if run_background:
         app.cleanup_ctx.append(app[BACKGROUND].lifecycle)
     for module in (
-        wellknown, actors, collections, inbox, pages, statuses,
+        wellknown, actors, collections, inbox, market, pages, statuses,
         api_oauth, api_instance, api_accounts,
         api_statuses, api_timelines,
         api_relationships, api_notifications, api_search, api_markers,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from fedinet import __version__
-from fedinet.cli import doctor, federation, serve, setup, statuses, users
+from fedinet.cli import doctor, evidence, federation, introductions, proposals, reputation, serve, setup, statuses, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,6 +27,7 @@ cli.add_command(setup.migrate)
 cli.add_command(serve.serve)
 cli.add_command(doctor.doctor)
 cli.add_command(users.user)
+cli.add_command(reputation.reputation)
 for command in (
     federation.lookup,
     federation.follow,
@@ -34,6 +35,9 @@ for command in (
     federation.domain,
     federation.queue,
     *statuses.COMMANDS,
+    *proposals.COMMANDS,
+    *evidence.COMMANDS,
+    *introductions.COMMANDS,
 ):
     cli.add_command(command)
 

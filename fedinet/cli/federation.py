@@ -18,6 +18,7 @@ from fedinet.cli.common import (
 from fedinet.services import accounts, blocks, follows
 from fedinet.services.remote_actors import find_actor
 from fedinet.store import deliveries as delivery_queries
+from fedinet.store import market as market_queries
 from fedinet.store.models import Actor
 
 
@@ -136,15 +137,18 @@ async def list_domains(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 @handles_errors
 async def queue(ctx: click.Context, as_json: bool) -> None:
-    """Show the delivery queue and the inbox queue by state, and recent failed deliveries."""
+    """Show the delivery and inbox queues by state, recent failed deliveries, and how many
+    signed protocol objects were refused, by reason."""
     async with open_database(settings_from(ctx)) as db:
         async with db.session() as session:
             counts = await delivery_queries.queue_counts(session)
             failures = await delivery_queries.recent_failures(session)
+            dropped = await market_queries.dropped_counts(session)
     if as_json:
         print_json(
             {
                 **counts,
+                "dropped_evidence": dropped,
                 "recent_failures": [
                     {"inbox": f.inbox_url, "status": f.last_status, "error": f.last_error, "attempts": f.attempts}
                     for f in failures
@@ -158,3 +162,5 @@ async def queue(ctx: click.Context, as_json: bool) -> None:
     for failure in failures:
         reason = failure.last_error or f"HTTP {failure.last_status}"
         click.echo(f"  failed: {failure.inbox_url} after {failure.attempts} attempt(s): {reason}")
+    refused = ", ".join(f"{count} {reason}" for reason, count in sorted(dropped.items())) or "none"
+    click.echo(f"refused protocol objects: {refused}")

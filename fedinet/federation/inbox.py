@@ -28,7 +28,11 @@ from fedinet.federation.request_auth import (
 )
 from fedinet.federation.signing import proofs
 from fedinet.federation.signing.http_message import HttpMessage
+from fedinet.market import validation
+from fedinet.market.evidence import verify_signed
+from fedinet.market.validation import ProtocolViolation
 from fedinet.store import inbox as inbox_queries
+from fedinet.store import market as market_queries
 from fedinet.store.database import Database
 from fedinet.vocab import InvalidJsonLdError, check_jsonld
 
@@ -104,6 +108,10 @@ class InboxReceiver:
             if await inbox_queries.is_domain_blocked(session, origin(actor_uri)):
                 raise InboxRejection(403, f"{origin(actor_uri)} is blocked on this server")
         try:
+            validation.validate(activity)
+        except ProtocolViolation as violation:
+            await self._refuse_evidence(violation, activity, 400)
+        try:
             _scheme, key_id = signature_key_id(message)
             if origin(key_id) != origin(actor_uri) and "proof" not in activity:
                 raise SignatureRejected("the request is signed by a key of another server")
@@ -116,6 +124,13 @@ class InboxReceiver:
                 raise InboxRejection(401, "the request is not signed by the activity's actor")
         elif "proof" in activity and not await self._proof_verifies(activity, actor_uri):
             raise InboxRejection(401, "the activity's integrity proof does not verify")
+        for document in validation.signed_objects(activity):
+            # The sender's own protocol objects are verified now (SIG-1); others' in the worker.
+            if validation.author_of(document) == actor_uri:
+                try:
+                    await verify_signed(document, self._ed25519_key)
+                except ProtocolViolation as violation:
+                    await self._refuse_evidence(violation, activity, 400 if violation.code == "schema" else 401)
         async with self._db.transaction() as session:
             is_new = await inbox_queries.insert_if_new(
                 session,
@@ -128,6 +143,23 @@ class InboxReceiver:
                 process_after=self._clock(),
             )
         return Accepted(activity_uri=activity["id"], is_new=is_new)
+
+    async def _ed25519_key(self, key_id: str) -> tuple[str, ed25519.Ed25519PublicKey]:
+        """A key resolver for `verify_signed`: the key's owner and the key, if Ed25519."""
+        try:
+            key = await self._keys.get(key_id)
+        except KeyUnavailable as error:
+            raise LookupError(str(error)) from error
+        if not isinstance(key.public_key, ed25519.Ed25519PublicKey):
+            raise LookupError(f"{key_id} is not an Ed25519 key")
+        return key.owner.uri, key.public_key
+
+    async def _refuse_evidence(self, violation: ProtocolViolation, activity: dict[str, Any], status: int) -> None:
+        """Log, count (EVID-2) and refuse an activity carrying a bad protocol object."""
+        log.info("refused %s from %s: %s", activity["id"], activity.get("actor"), violation)
+        async with self._db.transaction() as session:
+            await market_queries.count_dropped(session, violation.code, self._clock())
+        raise InboxRejection(status, f"{violation.code}: {violation.reason}")
 
     async def _proof_verifies(self, document: dict[str, Any], actor_uri: str) -> bool:
         """Whether the document has an eddsa-jcs-2022 proof by a key `actor_uri` controls."""

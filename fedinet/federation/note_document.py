@@ -18,13 +18,15 @@ from fedinet.federation.activities_out import AS_CONTEXT, PUBLIC
 from fedinet.federation.addressing import audience
 from fedinet.federation.signing.keys import SigningKey
 from fedinet.federation.signing.proofs import create_proof
-from fedinet.store.models import Actor, Status
+from fedinet.market import vocabulary as vocab
+from fedinet.store.models import Actor, Proposal, Status
 from fedinet.vocab import DATA_INTEGRITY_V1_CONTEXT
 
 MASTODON_TERMS: dict[str, Any] = {"sensitive": "as:sensitive", "Hashtag": "as:Hashtag"}
 NOTE_CONTEXT: list[Any] = [AS_CONTEXT, MASTODON_TERMS]
 # FEP-8b32: a document with a proof names the Data Integrity context.
 SIGNED_CONTEXT: list[Any] = [AS_CONTEXT, DATA_INTEGRITY_V1_CONTEXT, MASTODON_TERMS]
+ONE = {"hasUnit": "one", "hasNumericalValue": "1"}  # one unit of a resource (FEP-0837)
 
 
 def timestamp(moment: datetime) -> str:
@@ -66,7 +68,43 @@ def status_to_note(status: Status, settings: Settings, *, context: bool = True) 
         {"type": "Hashtag", "href": tag_url(settings, tag.name), "name": f"#{tag.name}"}
         for tag in status.tags
     ]
-    return {"@context": NOTE_CONTEXT, **note} if context else note
+    if status.proposal is not None:
+        note.update(proposal_properties(status, status.proposal))
+    return {"@context": note_context(status), **note} if context else note
+
+
+def note_context(status: Status) -> list[Any]:
+    """A proposal's Note names the fedinet terms (PROTO-1); other posts Mastodon's."""
+    return vocab.CONTEXT if status.proposal is not None else NOTE_CONTEXT
+
+
+def proposal_properties(status: Status, proposal: Proposal) -> dict[str, Any]:
+    """The FEP-0837 properties that make a status's Note an ask or offer (ASK-1..5)."""
+    properties: dict[str, Any] = {
+        "purpose": proposal.purpose,
+        "name": proposal.name,
+        "state": proposal.state,
+        "publishes": {
+            "id": f"{status.uri}#primary",
+            "type": "Intent",
+            "action": proposal.action,
+            "resourceQuantity": dict(ONE),
+        },
+    }
+    if proposal.reciprocity is not None:
+        reciprocal: dict[str, Any] = {
+            "id": f"{status.uri}#reciprocal",
+            "type": "Intent",
+            "action": "transfer",
+            "resourceConformsTo": vocab.RECIPROCITY[proposal.reciprocity],
+            "resourceQuantity": {"hasUnit": "one", "hasNumericalValue": proposal.amount or "1"},
+        }
+        if proposal.currency:
+            reciprocal["currency"] = proposal.currency
+        properties["reciprocal"] = reciprocal
+    if proposal.ends_at is not None:
+        properties["endTime"] = timestamp(proposal.ends_at)
+    return properties
 
 
 def _activity(
@@ -74,7 +112,7 @@ def _activity(
 ) -> dict[str, Any]:
     to, cc = status_audience(status)
     return {
-        "@context": NOTE_CONTEXT,
+        "@context": note_context(status),
         "id": activity_id,
         "type": kind,
         "actor": status.actor.uri,
@@ -91,7 +129,8 @@ def create_activity(status: Status, settings: Settings, *, embedded: bool = Fals
     activity = _activity("Create", f"{status.uri}/activity", status, settings, status.published_at)
     if embedded:
         return {key: value for key, value in activity.items() if key != "@context"}
-    return with_proof({**activity, "@context": SIGNED_CONTEXT}, status.actor)
+    signed_context = vocab.CONTEXT if status.proposal is not None else SIGNED_CONTEXT
+    return with_proof({**activity, "@context": signed_context}, status.actor)
 
 
 def update_activity(status: Status, settings: Settings) -> dict[str, Any]:

@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 
 from fedinet.federation.addressing import visibility_from_audience
 from fedinet.federation.inbox import object_id, origin
+from fedinet.federation.proposal_parsing import parse_proposal
 from fedinet.federation.sanitize import html_to_plain_text, sanitize_html
 
-NOTE_TYPES = ("Note", "Question")
+NOTE_TYPES = ("Note", "Question", "Proposal")  # Proposal: FEP-0837 (ASK-1)
 CONVERTED_TYPES = ("Article", "Page")
 MAX_CONTENT = 100_000  # characters of sanitised HTML
 MAX_SUMMARY = 1_000
@@ -48,10 +49,11 @@ class ParsedNote:
     edited_at: datetime | None
     mentions: dict[str, str] = field(default_factory=dict)  # actor URI → name as written
     tags: list[str] = field(default_factory=list)
+    proposal: dict[str, Any] | None = None  # `Proposal` columns of an ask or offer
 
     def row_fields(self) -> dict[str, Any]:
-        """Values for the `Status` columns (author, mentions and tags are stored apart)."""
-        skipped = ("actor_uri", "mentions", "tags")
+        """Values for the `Status` columns (author, mentions, tags, proposal are stored apart)."""
+        skipped = ("actor_uri", "mentions", "tags", "proposal")
         return {name: getattr(self, name) for name in self.__dataclass_fields__ if name not in skipped}
 
 
@@ -96,6 +98,7 @@ def parse_note(document: Any, followers_url: str | None) -> ParsedNote:
         edited_at=_datetime(document.get("updated")),
         mentions=_mentions(document.get("tag")),
         tags=_hashtags(document.get("tag")),
+        proposal=parse_proposal(document),
     )
 
 
@@ -127,6 +130,8 @@ def _texts(document: dict[str, Any], uri: str) -> tuple[str, str]:
         heading = f"<p>{html.escape(title)}</p>" if title else ""  # `name` is plain text
         return sanitize_html(f'{heading}<p><a href="{link}">{link}</a></p>'), plain_summary
     _, content = _language_map(document, "content")
+    if not content and isinstance(document.get("name"), str):  # a proposal with only a title
+        content = f"<p>{html.escape(document['name'])}</p>"
     return sanitize_html(content), plain_summary
 
 

@@ -15,7 +15,13 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedinet.clock import utc_now
+from fedinet.federation.addressing import personal_inboxes
+from fedinet.store import follows as follow_queries
+from fedinet.store import inbox as inbox_queries
 from fedinet.store.models import Actor, Delivery, OutboxActivity
+
+LOCAL_KEY_ID = "local:"  # the key id recorded for activities handed over inside this server
 
 log = logging.getLogger(__name__)
 
@@ -45,3 +51,31 @@ async def enqueue(
             session.add(Delivery(activity_id=outbox_activity.id, inbox_url=url, domain=domain))
     await session.flush()
     return outbox_activity
+
+
+async def deliver_to(
+    session: AsyncSession,
+    actor: Actor,
+    activity: dict[str, Any],
+    recipients: Iterable[Actor],
+    *,
+    followers: bool = False,
+) -> None:
+    """Send a protocol activity to these actors (and the sender's followers if asked): queued
+    for remote ones, put in this server's inbox queue for local ones, so that the same
+    handlers process it either way."""
+    recipients = [recipient for recipient in recipients if recipient.id != actor.id]
+    inboxes = await follow_queries.remote_follower_inboxes(session, actor.id) if followers else []
+    await enqueue(session, actor, activity, inboxes + personal_inboxes(recipients, already=inboxes))
+    if any(recipient.is_local for recipient in recipients):
+        now = utc_now()
+        await inbox_queries.insert_if_new(
+            session,
+            activity_uri=activity["id"],
+            activity_type=activity["type"],
+            actor_uri=actor.uri,
+            key_id=LOCAL_KEY_ID,
+            body=json.dumps(activity, ensure_ascii=False, separators=(",", ":")),
+            received_at=now,
+            process_after=now,
+        )

@@ -10,12 +10,13 @@ audience of what it undoes.
 
 from __future__ import annotations
 
+import html
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedinet.clock import utc_now
+from fedinet.clock import as_utc, utc_now
 from fedinet.config import Settings
 from fedinet.federation import note_document as documents
 from fedinet.federation.activities_out import new_activity_id, undo
@@ -34,7 +35,17 @@ from fedinet.store import statuses as queries
 from fedinet.store import timelines as timeline_queries
 from fedinet.store.database import Database
 from fedinet.store.events import Event
-from fedinet.store.models import Account, Actor, Boost, Favourite, Mention, Status, StatusTag, Tombstone
+from fedinet.store.models import (
+    Account,
+    Actor,
+    Boost,
+    Favourite,
+    Mention,
+    Proposal,
+    Status,
+    StatusTag,
+    Tombstone,
+)
 
 MAX_CHARS = 5000
 MAX_SUMMARY = 1000
@@ -101,8 +112,11 @@ async def post(
     summary: str = "",
     sensitive: bool = False,
     language: str | None = None,
+    proposal: Proposal | None = None,
 ) -> Status:
-    """Publish a status; mentions of known actors and hashtags become links."""
+    """Publish a status; mentions of known actors and hashtags become links.
+
+    With `proposal` the status is an ask or offer, and ends with a link to its page (ASK-4)."""
     if visibility not in VISIBILITIES:
         raise InvalidInput(f"visibility must be one of {', '.join(VISIBILITIES)}")
     _check_text(text, summary, language)
@@ -113,12 +127,15 @@ async def post(
         content, mentioned, tags = await _compose(session, settings, text)
         status_id = new_id()
         uri = f"{me.uri}/statuses/{status_id}"
+        url = f"{me.profile_url}/{status_id}" if me.profile_url else uri
+        if proposal is not None:
+            content += proposal_link(url, proposal)
         status = Status(
             id=status_id,
             uri=uri,
             actor=me,
             is_local=True,
-            url=f"{me.profile_url}/{status_id}" if me.profile_url else uri,
+            url=url,
             content=content,
             summary=summary.strip(),
             sensitive=sensitive or bool(summary.strip()),
@@ -128,6 +145,7 @@ async def post(
             published_at=utc_now(),
             mentions=[Mention(actor_uri=a.uri, name=f"@{a.handle}") for a in mentioned],
             tags=[StatusTag(name=name) for name in tags],
+            proposal=proposal,
         )
         to, cc = documents.status_audience(status)
         status.addressed_to = to + cc
@@ -241,6 +259,12 @@ async def unboost(db: Database, account: Account, status_id: int) -> None:
         announced = documents.announce_activity(me, status, row.uri, row.created_at)
         inboxes = await post_inboxes(session, me, "public", [status.actor])
         await enqueue(session, me, undo(me.uri, announced), inboxes)
+
+
+def proposal_link(url: str, proposal: Proposal) -> str:
+    """The closing paragraph of an ask or offer: where to respond (ASK-4)."""
+    kind = "ask" if proposal.purpose == "request" else "offer"
+    return f'<p><a href="{html.escape(url)}">Respond to this {kind} on fedinet</a></p>'
 
 
 def _check_text(text: str, summary: str, language: str | None) -> None:
@@ -371,6 +395,7 @@ async def receive_status(db: Database, author: Actor, note: ParsedNote) -> Statu
             **note.row_fields(),
             mentions=[Mention(actor_uri=uri, name=name) for uri, name in note.mentions.items()],
             tags=[StatusTag(name=name) for name in note.tags],
+            proposal=Proposal(**note.proposal) if note.proposal else None,
         )
         session.add(status)
         await notifications.notify_mentions(db, session, author, status)
@@ -386,11 +411,14 @@ async def receive_edit(db: Database, author: Actor, note: ParsedNote) -> bool:
         if status is None or status.actor_id != author.id:
             return False
         edited_at = note.edited_at or utc_now()
-        if status.edited_at is not None and edited_at <= _aware(status.edited_at):
+        if status.edited_at is not None and edited_at <= as_utc(status.edited_at):
             return False
         status.content, status.summary, status.sensitive = note.content, note.summary, note.sensitive
         status.language, status.edited_at = note.language, edited_at
         _sync(status, note.mentions, note.tags)
+        if note.proposal is not None and status.proposal is not None:
+            for name, value in note.proposal.items():
+                setattr(status.proposal, name, value)
         change = await _change(session, "status.updated", status)
     db.events.publish(change)
     return True
@@ -458,7 +486,3 @@ async def receive_unboost(db: Database, actor: Actor, announce_uri: str) -> bool
         await session.delete(row)
     return True
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; all stored times are UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -228,6 +228,9 @@ class Status(Base):
         cascade="all, delete-orphan", lazy="selectin"
     )
     tags: Mapped[list[StatusTag]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    proposal: Mapped[Proposal | None] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", uselist=False
+    )
 
 
 class Mention(Base):
@@ -399,3 +402,112 @@ class Mute(Base):
     notifications: Mapped[bool] = mapped_column(default=True)
     expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+# The fedinet protocol (protocol/spec.md): proposals, agreements, introductions, evidence.
+
+
+class Proposal(Base):
+    """What makes a status an ask (`purpose` request) or an offer (FEP-0837, ASK-1)."""
+
+    __tablename__ = "proposals"
+
+    status_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("statuses.id", ondelete="CASCADE"), primary_key=True
+    )
+    purpose: Mapped[str] = mapped_column(String(16))  # request, offer
+    name: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32), default="deliverService")
+    state: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    reciprocity: Mapped[str | None] = mapped_column(String(32))  # pay-it-forward, favour, money
+    amount: Mapped[str | None] = mapped_column(String(32))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    ends_at: Mapped[datetime | None]
+
+
+class Agreement(Base):
+    """A response to a proposal: the responder's `Offer(Agreement)` and its answer (AGREE-1..3)."""
+
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    offer_uri: Mapped[str] = mapped_column(URI, unique=True)
+    uri: Mapped[str | None] = mapped_column(URI, unique=True)  # once accepted
+    proposal_status_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("statuses.id", ondelete="CASCADE"), index=True
+    )
+    responder_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="offered")  # offered, accepted, rejected
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    decided_at: Mapped[datetime | None]
+
+    proposal_status: Mapped[Status] = relationship(lazy="joined")
+    responder: Mapped[Actor] = relationship(foreign_keys=[responder_id], lazy="joined")
+    proposer: Mapped[Actor] = relationship(foreign_keys=[proposer_id], lazy="joined")
+
+
+class Introduction(Base):
+    """One introduction of `introduced` (A) to `target` (C) by `connector` (B), from A's
+    request (if any) to the outcome; each server keeps the rows its members take part in."""
+
+    __tablename__ = "introductions"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    uri: Mapped[str | None] = mapped_column(URI, unique=True)  # B's Introduction
+    request_uri: Mapped[str | None] = mapped_column(URI, unique=True)  # A's IntroductionRequest
+    connector_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    introduced_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    # requested, declined, awaiting-consent, offered, connected, rejected
+    state: Mapped[str] = mapped_column(String(24))
+    content: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    benefit: Mapped[str] = mapped_column(Text, default="")
+    request_document: Mapped[str | None] = mapped_column(Text)  # A's signed request (JSON)
+    document: Mapped[str | None] = mapped_column(Text)  # B's signed introduction (JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    connector: Mapped[Actor] = relationship(foreign_keys=[connector_id], lazy="joined")
+    introduced: Mapped[Actor] = relationship(foreign_keys=[introduced_id], lazy="joined")
+    target: Mapped[Actor] = relationship(foreign_keys=[target_id], lazy="joined")
+
+
+class Evidence(Base):
+    """A verified, signed vouch, acknowledgment or outcome (EVID-1): what reputation reads.
+
+    `subject` is whom it speaks of: the actor vouched for, the helper, or the connector."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_kind_subject_id", "kind", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uri: Mapped[str] = mapped_column(URI, unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # vouch, acknowledgment, outcome
+    author_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    activity_uri: Mapped[str | None] = mapped_column(URI, index=True)  # the Create that carried it
+    context_uri: Mapped[str | None] = mapped_column(URI, index=True)
+    relationship_kind: Mapped[str | None] = mapped_column(String(32))
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text, default="")
+    document: Mapped[str] = mapped_column(Text)  # as signed by its author (JSON)
+    published_at: Mapped[datetime] = mapped_column(default=utc_now)
+    received_at: Mapped[datetime] = mapped_column(default=utc_now)
+    revoked_at: Mapped[datetime | None]
+
+    author: Mapped[Actor] = relationship(foreign_keys=[author_id], lazy="joined")
+    subject: Mapped[Actor] = relationship(foreign_keys=[subject_id], lazy="joined")
+
+
+class DroppedEvidence(Base):
+    """How many signed objects were refused, per reason code (EVID-2); never their content."""
+
+    __tablename__ = "dropped_evidence"
+
+    reason: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime] = mapped_column(default=utc_now)

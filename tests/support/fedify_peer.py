@@ -224,6 +224,53 @@ class FedifyPeer:
         "assertionMethods", "hasPublicKey", "hasEd25519Multikey"."""
         return await self.call("POST", "lookup", {"url": url})
 
+    async def verify_proof(self, document: dict[str, Any]) -> dict[str, Any]:
+        """Check every FEP-8b32 proof in `document` with Fedify's `verifyProof`, fetching each key
+        from its controller: the top-level proofs and those of embedded signed objects.
+
+        → {"verified": bool, "details": {"hasProof", "proofs": [...top-level], "authors",
+        "objects": [{"path": "$" | "$.vouch" | ..., "type", "id", "authors", "proofs",
+        "proofsVerified", "authorsCovered", "verified"}]}}; each proof: {"cryptosuite",
+        "verificationMethod", "verified", "keyId", "controller", "failure"}. "verified" is true
+        when there is a proof, every proof verifies, and every signed object's author controls a
+        key that signed it."""
+        return await self.call("POST", "verify-proof", {"document": document})
+
+    async def sign(self, document: dict[str, Any]) -> dict[str, Any]:
+        """Add an eddsa-jcs-2022 proof by the peer actor's Ed25519 key (#multikey-2), made by
+        Fedify's `createProof`; → {"document": the signed document, "proof", "keyId"}."""
+        return await self.call("POST", "sign", {"document": document})
+
+    async def send_raw(
+        self,
+        activity: dict[str, Any],
+        *,
+        inbox: str | None = None,
+        to: str | None = None,
+        spec: str | None = None,
+        proof: bool = True,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """POST `activity` as is to `inbox` (or to the inbox of the actor `to`), HTTP-signed by
+        Fedify's `signRequest` with the peer's RSA key (`spec` "rfc9421", the default, or
+        "draft-cavage-http-signatures-12"). With `proof` (the default) the peer first adds its own
+        eddsa-jcs-2022 proof to the activity, as Fedify does for everything it sends, unless it
+        has one. One request, no retry: a refusal is not an error here.
+
+        → {"id", "type", "inbox", "spec", "status", "body", "json" (what was sent)}."""
+        body: dict[str, Any] = {"activity": activity, "proof": proof, **options}
+        if inbox is not None:
+            body["inbox"] = inbox
+        if to is not None:
+            body["to"] = to
+        if spec is not None:
+            body["spec"] = spec
+        return await self.call("POST", "send-raw", body)
+
+    async def sent_raw(self) -> list[dict[str, Any]]:
+        """Everything `send_raw` POSTed, with the status it got."""
+        return await self.call("GET", "sent-raw")
+
     async def configure(self, *, follow_policy: str) -> dict[str, Any]:
         """How the peer answers Follows: "accept" (default), "reject" or "manual"."""
         return await self.call("POST", "config", {"followPolicy": follow_policy})

@@ -16,6 +16,7 @@ CONTEXTS_DIR = Path(__file__).resolve().parents[2] / "protocol" / "contexts"
 # SHA-256 of each copy as recorded in protocol/contexts/README.md. A copy must be
 # replaced deliberately (new hash here and in the README), never edited by accident.
 EXPECTED_SHA256 = {
+    "fedinet-v1.jsonld": "484640fcaf78073c22541b7eb6baf107c24d9f98356c5448c0f8cf78d159e7a4",
     "activitystreams.jsonld": "a27b78b82f4980963127140d0cb74f0e8f21c0e2b8efd0368232bf9823edff5a",
     "security-v1.jsonld": "abaf97e107d1925503c433dcaf3ffd2831697cacc1ed2a293e1bc8030d5bcb47",
     "security-v2.jsonld": "611bd81151d5efe53ec9aed78f5a813e577287bc9451ee26d6879b1b8b46bc3b",

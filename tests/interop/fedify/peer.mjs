@@ -7,6 +7,9 @@
 // collections, its Notes, and an inbox (personal and shared /inbox) that records every
 // activity it accepts together with the verification facts.  A JSON control API under
 // /_control/ lets the tests make it act (follow, post, like, ...) and read what it saw.
+// It also checks and makes FEP-8b32 proofs on any JSON document with Fedify's own
+// verifyProof/createProof (verify-proof, sign) and delivers raw activities signed with
+// Fedify's signRequest (send-raw), for fedinet's own object types Fedify does not know.
 // Prints "READY http://127.0.0.1:PORT" once it listens.  State lives in memory only.
 //
 // There is no message queue: ctx.sendActivity() delivers before it returns, and inbox
@@ -20,9 +23,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { Temporal } from "@js-temporal/polyfill";
 import {
   createFederation,
+  createProof,
   generateCryptoKeyPair,
   getKeyOwner,
   MemoryKvStore,
+  signRequest,
   verifyObject,
   verifyProof,
   verifyRequestDetailed,
@@ -32,6 +37,7 @@ import {
   Activity,
   Announce,
   Create,
+  DataIntegrityProof,
   Delete,
   Endpoints,
   Follow,
@@ -128,6 +134,7 @@ const state = {
   following: new Map(), // actor id → { target, followId, state }
   notes: new Map(), // note id → { note, create, audience, deleted }
   sent: new Map(), // activity id → { id, type, activity, recipients, json }
+  rawSent: [], // activities POSTed by /_control/send-raw: { id, type, inbox, spec, status, body, json }
   followPolicy: "accept", // "accept" | "reject" | "manual"
   pending: new Set(), // background replies in flight
 };
@@ -485,6 +492,189 @@ async function verifyInboxPost(request, json) {
 }
 
 // ---------------------------------------------------------------------------
+// FEP-8b32 proofs on any JSON document.  fedinet's objects (Vouch, Introduction, ...) are
+// not in Fedify's vocabulary, so Fedify's object classes cannot parse or re-serialise them;
+// the proofs are still checked and made by Fedify's own code, on the JSON as it is:
+// verifyProof(jsonLd, DataIntegrityProof, loaders) and createProof(...).
+
+const DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v1";
+const NOT_NESTED = new Set(["@context", "proof", "signature"]);
+const MAX_NESTING = 16;
+
+function proofList(value) {
+  if (value == null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The ids a document names as its author(s): `attributedTo` of an object, `actor` of an activity. */
+function attributionIds(document) {
+  const ids = [];
+  for (const key of ["attributedTo", "actor"]) {
+    for (const value of proofList(document[key])) {
+      const id = typeof value === "string" ? value : typeof value?.id === "string" ? value.id : null;
+      if (id != null && !ids.includes(id)) ids.push(id);
+    }
+  }
+  return ids;
+}
+
+/** Every object in `node` that carries a proof, outermost first, with the @context it is read in. */
+function* signedNodes(node, path, inheritedContext, depth = 0) {
+  if (depth > MAX_NESTING || node == null || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) yield* signedNodes(node[i], `${path}[${i}]`, inheritedContext, depth + 1);
+    return;
+  }
+  const context = node["@context"] ?? inheritedContext;
+  if (node.proof != null) yield { path, node, context };
+  for (const [key, value] of Object.entries(node)) {
+    if (!NOT_NESTED.has(key)) yield* signedNodes(value, `${path}.${key}`, context, depth + 1);
+  }
+}
+
+/** One proof of `document` (the object exactly as signed), checked with Fedify's verifyProof. */
+async function checkProof(document, proofJson, context, loaders) {
+  const fact = {
+    type: proofJson?.type ?? null,
+    cryptosuite: proofJson?.cryptosuite ?? null,
+    verificationMethod: proofJson?.verificationMethod ?? null,
+    proofPurpose: proofJson?.proofPurpose ?? null,
+    created: proofJson?.created ?? null,
+    verified: false,
+    keyId: null,
+    controller: null,
+    failure: null,
+  };
+  if (proofJson == null || typeof proofJson !== "object" || Array.isArray(proofJson)) {
+    fact.failure = "the proof is not an object";
+    return fact;
+  }
+  let proof;
+  try {
+    // A proof is read in its own @context (fedinet's and Fedify's proofs carry the document's),
+    // else in the enclosing document's.
+    const withContext = proofJson["@context"] != null
+      ? proofJson
+      : { "@context": context ?? DATA_INTEGRITY_CONTEXT, ...proofJson };
+    proof = await DataIntegrityProof.fromJsonLd(withContext, loaders);
+  } catch (error) {
+    fact.failure = `cannot parse the proof: ${describe(error).message}`;
+    return fact;
+  }
+  try {
+    const key = await verifyProof(document, proof, loaders);
+    if (key == null) {
+      // verifyProof only says null; name the likely cause (Fedify's debug log has the rest).
+      fact.failure = proof.cryptosuite !== "eddsa-jcs-2022" ? "unsupported cryptosuite"
+        : proof.proofPurpose !== "assertionMethod" ? "proofPurpose is not assertionMethod"
+        : proof.created == null ? "the proof has no created time"
+        : "the signature does not verify with the key (or the key cannot be fetched or is not Ed25519)";
+    } else {
+      fact.verified = true;
+      fact.keyId = key.id?.href ?? null;
+      fact.controller = key.controllerId?.href ?? null;
+    }
+  } catch (error) {
+    fact.failure = `error: ${describe(error).message}`;
+  }
+  return fact;
+}
+
+/**
+ * Every proof in `document`, the top-level ones and those of embedded signed objects (each
+ * verified on its own, as embedded).  `verified`: the document has a proof, every proof of
+ * every signed object in it verifies, and each such object's author (attributedTo/actor) is
+ * the controller of a key that signed it, as Fedify's verifyObject requires.
+ */
+async function verifyDocumentProofs(document, loaders) {
+  if (document == null || typeof document !== "object" || Array.isArray(document)) {
+    throw new Error('"document" must be a JSON object');
+  }
+  const objects = [];
+  for (const { path, node, context } of signedNodes(document, "$", undefined)) {
+    const authors = attributionIds(node);
+    const proofs = [];
+    for (const proofJson of proofList(node.proof)) proofs.push(await checkProof(node, proofJson, context, loaders));
+    const controllers = proofs.filter((p) => p.verified).map((p) => p.controller);
+    const proofsVerified = proofs.length > 0 && proofs.every((p) => p.verified);
+    const authorsCovered = authors.length > 0 && authors.every((a) => controllers.includes(a));
+    objects.push({
+      path,
+      type: node.type ?? null,
+      id: node.id ?? null,
+      authors,
+      proofs,
+      proofsVerified,
+      authorsCovered,
+      verified: proofsVerified && authorsCovered,
+    });
+  }
+  const top = objects.find((o) => o.path === "$") ?? null;
+  return {
+    verified: top != null && objects.every((o) => o.verified),
+    details: {
+      hasProof: top != null,
+      proofs: top?.proofs ?? [],
+      authors: top?.authors ?? attributionIds(document),
+      objects,
+    },
+  };
+}
+
+/** The peer actor's Ed25519 key pair, with its Multikey id (#multikey-2). */
+async function ed25519KeyPair(ctx) {
+  const pair = (await ctx.getActorKeyPairs(IDENTIFIER)).find((k) => k.privateKey.algorithm.name === "Ed25519");
+  if (pair == null || pair.multikey?.id == null) throw new Error("the peer actor has no Ed25519 key");
+  return pair;
+}
+
+/**
+ * `document` with an eddsa-jcs-2022 proof by the peer actor's Ed25519 key, made by Fedify's
+ * createProof; added to the proofs it has (a proof set).  createProof serialises a Fedify
+ * object (`object.clone({proofs: []}).toJsonLd()`); the stand-in below serialises to the
+ * document as given, so Fedify signs exactly that JSON (after its usual outgoing
+ * normalisation, which leaves documents with full-URI audiences and no attachments as they are).
+ */
+async function signDocument(ctx, document) {
+  if (document == null || typeof document !== "object" || Array.isArray(document)) {
+    throw new Error('"document" must be a JSON object');
+  }
+  const { proof: existing, ...unsecured } = document;
+  if (unsecured.signature != null) throw new Error("FEP-8b32 proofs are made before a Linked Data signature; remove it");
+  const pair = await ed25519KeyPair(ctx);
+  const standIn = { clone: () => ({ toJsonLd: async () => structuredClone(unsecured) }) };
+  const proof = await createProof(standIn, pair.privateKey, pair.multikey.id, { contextLoader: ctx.contextLoader });
+  const proofJson = await proof.toJsonLd({ format: "compact", contextLoader: ctx.contextLoader });
+  // As Fedify embeds proofs in the compact form of an object: the proof names the document's
+  // @context, the one its signature covers (vc-di-eddsa: proof.@context = document.@context).
+  if (unsecured["@context"] !== undefined) proofJson["@context"] = structuredClone(unsecured["@context"]);
+  else delete proofJson["@context"];
+  const proofs = [...proofList(existing), proofJson];
+  return {
+    document: { ...unsecured, proof: proofs.length === 1 ? proofs[0] : proofs },
+    proof: proofJson,
+    keyId: pair.multikey.id.href,
+  };
+}
+
+/**
+ * POSTs `activity` (JSON, as given) to `inbox`, HTTP-signed with the peer actor's RSA key by
+ * Fedify's signRequest, the way Fedify's sender builds a delivery (one knock, no retry).
+ */
+async function sendRaw(ctx, activity, inbox, spec) {
+  const pair = (await ctx.getActorKeyPairs(IDENTIFIER)).find((k) => k.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5");
+  if (pair == null) throw new Error("the peer actor has no RSA key");
+  const request = new Request(inbox, {
+    method: "POST",
+    headers: { "Content-Type": "application/activity+json", Accept: "application/activity+json" },
+    body: JSON.stringify(activity),
+  });
+  const signed = await signRequest(request, pair.privateKey, pair.keyId, { spec });
+  const response = await fetch(signed);
+  return { status: response.status, body: await response.text() };
+}
+
+// ---------------------------------------------------------------------------
 // Sending.
 
 function newId(kind) {
@@ -766,6 +956,44 @@ const control = {
     }
     return result;
   },
+
+  // FEP-8b32 proofs on any JSON, with Fedify's verifyProof/createProof (see above).
+  "POST /_control/verify-proof": async ({ document }) => {
+    const ctx = controlContext();
+    return await verifyDocumentProofs(document, {
+      documentLoader: ctx.documentLoader,
+      contextLoader: ctx.contextLoader,
+    });
+  },
+
+  "POST /_control/sign": async ({ document }) => await signDocument(controlContext(), document),
+
+  // Delivers a raw activity (e.g. a Create around a signed fedinet object), by default with the
+  // peer's own eddsa-jcs-2022 proof added, as Fedify adds one to every activity it sends.
+  "POST /_control/send-raw": async ({ activity, inbox, to, spec, proof, preferSharedInbox }) => {
+    const ctx = controlContext();
+    if (activity == null || typeof activity !== "object" || Array.isArray(activity)) {
+      throw new Error('"activity" must be a JSON object');
+    }
+    let target = inbox;
+    if (target == null) {
+      const actor = await lookupActor(ctx, requireString(to, "to"));
+      target = (preferSharedInbox ? actor.endpoints?.sharedInbox?.href : null) ?? actor.inboxId?.href;
+      if (target == null) throw new Error(`${to} has no inbox`);
+    }
+    requireString(target, "inbox");
+    const specName = spec ?? "rfc9421";
+    if (specName !== "rfc9421" && specName !== "draft-cavage-http-signatures-12") {
+      throw new Error(`spec must be rfc9421 or draft-cavage-http-signatures-12, not ${specName}`);
+    }
+    const json = proof === false || activity.proof != null ? activity : (await signDocument(ctx, activity)).document;
+    const { status, body } = await sendRaw(ctx, json, target, specName);
+    const entry = { id: json.id ?? null, type: json.type ?? null, inbox: target, spec: specName, status, body, json };
+    state.rawSent.push({ ...entry, sentAt: new Date().toISOString() });
+    return entry;
+  },
+
+  "GET /_control/sent-raw": () => state.rawSent,
 
   "POST /_control/lookup": async ({ url }) => {
     const ctx = controlContext();
