@@ -1,8 +1,8 @@
 """Introductions, double opt-in (protocol/spec.md §7): A is introduced to C by connector B.
 
 Each server keeps one `Introduction` row per introduction its members take part in and moves
-it through: requested → (declined) | offered → connected | rejected, with awaiting-consent
-first when B starts it. Members act here; the other parties' answers arrive through
+it through: requested → declined | offered → connected | rejected; when B starts it,
+awaiting-consent → consented (or declined) comes before offered. Members act here; the other parties' answers arrive through
 `fedinet.federation.handlers.introductions`, which calls the `receive_*` functions.
 """
 
@@ -75,9 +75,8 @@ async def decline_request(db: Database, account: Account, introduction_id: int, 
         if row.state != "requested":
             raise Conflict(f"this introduction is {row.state}, not a request waiting for you")
         row.state = "declined"
-        reject = wrap("Reject", me, new_activity_id(me.uri), row.request_uri or "", [row.introduced.uri])
-        if reason.strip():
-            reject["content"] = reason.strip()[: vocab.MAX_TEXT]
+        why = {"content": reason.strip()[: vocab.MAX_TEXT]} if reason.strip() else {}
+        reject = wrap("Reject", me, new_activity_id(me.uri), row.request_uri or "", [row.introduced.uri], **why)
         await deliver_to(session, me, reject, [row.introduced])
     return row
 

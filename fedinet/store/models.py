@@ -460,7 +460,7 @@ class Introduction(Base):
     connector_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
     introduced_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
-    # requested, declined, awaiting-consent, offered, connected, rejected
+    # requested, declined, awaiting-consent, consented, offered, connected, rejected
     state: Mapped[str] = mapped_column(String(24))
     content: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text, default="")

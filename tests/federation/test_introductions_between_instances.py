@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 from support.federation import settle
 
 from fedinet.services import evidence, introductions
+from fedinet.services.errors import Conflict
 from fedinet.services.remote_actors import find_actor
 from fedinet.store import market as market_queries
 from fedinet.store.models import Evidence, InboxItem, Introduction
@@ -41,6 +43,8 @@ async def _inbox_problems(instance):  # type: ignore[no-untyped-def]
 
 
 async def test_requested_introduction_with_vouch_consent_connection_and_outcomes(start_instance) -> None:  # type: ignore[no-untyped-def]
+    """INTRO-1, INTRO-3, INTRO-4, INTRO-6, VOUCH-3, OUT-1, OUT-2, EVID-1 (the consent and the
+    vouch reach C from B, and are verified by A's and B's keys)."""
     one, two, three = await start_instance(), await start_instance(), await start_instance()
     alice, bob, carol = (
         await one.create_member("alice"),
@@ -98,6 +102,12 @@ async def test_requested_introduction_with_vouch_consent_connection_and_outcomes
     }
     assert all(row.subject.uri == bob.actor.uri and row.context_uri == at_three.uri for row in outcomes)
 
+    # OUT-3: a later report replaces the earlier one.
+    await evidence.report_outcome(one.db, alice, at_one.id, "notHelpful", note="It faded out")
+    await settle(one, two, three)
+    standing = [row for row in await _evidence(two, "outcome") if row.revoked_at is None]
+    assert sorted(row.outcome for row in standing) == ["noOutcome", "notHelpful"]
+
     # B revokes the vouch: every server that holds it, also the one that got it inside the
     # introduction, stops counting it (VOUCH-4).
     await evidence.revoke(two.db, bob, given.id)
@@ -141,3 +151,23 @@ async def test_introduction_started_by_the_connector_asks_a_first_and_relays_a_d
     assert (await _introduction(one, uri=started.uri)).state == "rejected"  # relayed by B
     for instance in (one, two, three):
         assert await _inbox_problems(instance) == ([], {})
+
+
+async def test_the_connector_declines_a_request(start_instance) -> None:  # type: ignore[no-untyped-def]
+    """INTRO-2: B's Reject of the request reaches A's server; C never hears of it."""
+    one, two, three = await start_instance(), await start_instance(), await start_instance()
+    alice, bob = await one.create_member("alice"), await two.create_member("bob")
+    await three.create_member("carol")
+    bob_at_one, carol_at_one = await _actor(one, f"bob@{two.domain}"), await _actor(one, f"carol@{three.domain}")
+    requested = await introductions.request(
+        one.db, alice, bob_at_one, carol_at_one, content="SEO help", reason="Carol knows SEO", benefit="Coffee"
+    )
+    await settle(one, two, three)
+    at_two = await _introduction(two, request_uri=requested.request_uri)
+    await introductions.decline_request(two.db, bob, at_two.id, reason="Carol is overloaded this month")
+    await settle(one, two, three)
+    assert (await _introduction(one, request_uri=requested.request_uri)).state == "declined"
+    async with three.db.session() as session:
+        assert (await session.scalars(select(Introduction))).all() == []
+    with pytest.raises(Conflict):
+        await introductions.introduce(two.db, bob, content="too late", request_id=at_two.id)

@@ -12,7 +12,7 @@ from fedinet.federation.note_parsing import parse_note
 from fedinet.federation.sanitize import html_to_plain_text
 from fedinet.market import vocabulary as vocab
 from fedinet.services import evidence, proposals, statuses
-from fedinet.services.errors import Conflict, InvalidInput
+from fedinet.services.errors import Conflict, InvalidInput, NotFound
 from fedinet.services.remote_actors import find_actor
 from fedinet.store import statuses as status_queries
 from fedinet.store.models import Agreement, Evidence, InboxItem
@@ -29,6 +29,7 @@ async def _agreements(instance):  # type: ignore[no-untyped-def]
 
 
 async def test_an_ask_federates_is_answered_accepted_and_acknowledged(start_instance) -> None:  # type: ignore[no-untyped-def]
+    """ASK-1..5, AGREE-1, AGREE-2, AGREE-4, ACK-1, FED-4: through the delivery queue and inboxes."""
     one, two = await start_instance(), await start_instance()
     founder, consultant = await one.create_member("founder"), await two.create_member("consultant")
     await follow_across(two, consultant, one, "founder")
@@ -69,8 +70,14 @@ async def test_an_ask_federates_is_answered_accepted_and_acknowledged(start_inst
     assert (await _status(two, ask.uri)).proposal.state == "fulfilled"
     assert failed == []
 
+    # ASK-6: deleted like any post.
+    await statuses.delete(one.db, founder, ask.id)
+    await settle(one, two)
+    assert await _status(two, ask.uri) is None
+
 
 async def test_responses_that_must_not_be_stored(start_instance) -> None:  # type: ignore[no-untyped-def]
+    """AGREE-3: only open proposals of others take responses, and only their author answers."""
     instance = await start_instance()
     alice, bob, carol = [await instance.create_member(name) for name in ("alice", "bob", "carol")]
     offer = await proposals.publish(
@@ -80,7 +87,9 @@ async def test_responses_that_must_not_be_stored(start_instance) -> None:  # typ
     assert "In return: 20 EUR." in offer.content
     with pytest.raises(InvalidInput, match="your own"):
         await proposals.respond(instance.db, alice, offer.id, "me")
-    await proposals.respond(instance.db, bob, offer.id, "Yes please")
+    response = await proposals.respond(instance.db, bob, offer.id, "Yes please")
+    with pytest.raises(NotFound):
+        await proposals.answer(instance.db, carol, response.id, accept=True)
     with pytest.raises(Conflict, match="already responded"):
         await proposals.respond(instance.db, bob, offer.id, "again")
     await proposals.set_state(instance.db, instance.settings, alice, offer.id, "withdrawn")
@@ -96,6 +105,7 @@ async def test_responses_that_must_not_be_stored(start_instance) -> None:  # typ
 
 
 async def test_a_mastodon_shaped_follower_gets_a_readable_note(instance, http) -> None:  # type: ignore[no-untyped-def]
+    """ASK-4 and PROTO-1: the Note reads well on its own and defines fedinet's terms inline."""
     member = await instance.create_member("organiser")
     async with fake_remote() as mastodon:
         follower = mastodon.add_actor("ines")
@@ -130,6 +140,7 @@ async def test_a_mastodon_shaped_follower_gets_a_readable_note(instance, http) -
 
 
 async def test_a_followers_only_ask_is_not_served_to_strangers(instance, http) -> None:  # type: ignore[no-untyped-def]
+    """ASK-8, FED-3."""
     member = await instance.create_member("alice")
     hidden = await proposals.publish(
         instance.db, instance.settings, member, kind="ask", name="Someone to water my plants", visibility="private"
