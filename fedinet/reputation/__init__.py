@@ -1,0 +1,22 @@
+"""Local reputation (issue #7): trust from the instance's seeds along vouches, the giver/taker
+balance, the connector score and explanations. A pure engine: records in, scores out; no
+database, no network. docs/reputation.md describes the algorithm and its parameters."""
+
+from fedinet.reputation.engine import ActorScore, Parameters, Reputation, compute
+from fedinet.reputation.evidence import Evidence, EvidenceError, EvidenceFile, Kind, parse_evidence, parse_seeds
+from fedinet.reputation.explain import Contribution, Explanation
+
+__all__ = [
+    "ActorScore",
+    "Contribution",
+    "Evidence",
+    "EvidenceError",
+    "EvidenceFile",
+    "Explanation",
+    "Kind",
+    "Parameters",
+    "Reputation",
+    "compute",
+    "parse_evidence",
+    "parse_seeds",
+]

@@ -1,0 +1,125 @@
+"""Records in, scores out: trust, percentile, established, balance and connector score per actor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from fedinet.reputation.balance import Ledger, ledger
+from fedinet.reputation.evidence import Evidence
+from fedinet.reputation.explain import Explanation, explain
+from fedinet.reputation.graph import VouchGraph, build_graph
+from fedinet.reputation.trust import TrustFlow, propagate
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The engine's knobs; docs/reputation.md explains each default."""
+
+    restart: float = 0.3  # share of the seeds' budget injected each round; 1 - restart is passed on
+    pass_cap: float = 1.0  # an actor other than a seed passes on at most this many even shares
+    established: float = 0.1  # trust (1.0 = the average reached actor) from which an actor is established
+    not_helped: float = -0.5  # what an introduction outcome with "helped": false counts
+    dominance: float = 0.5  # warn when one voucher provides more than this share of an actor's trust
+    tolerance: float = 1e-10  # stop when the total change of raw trust in a round is below this
+    max_rounds: int = 1000
+
+    def __post_init__(self) -> None:
+        if not 0 < self.restart < 1:
+            raise ValueError("restart must be between 0 and 1")
+        if self.pass_cap <= 0 or self.established < 0 or not 0 < self.dominance <= 1:
+            raise ValueError("pass_cap must be positive, established non-negative, dominance in (0, 1]")
+        if self.not_helped > 0:
+            raise ValueError("not_helped must be negative or zero")
+
+
+@dataclass(frozen=True)
+class ActorScore:
+    actor: str
+    trust: float
+    percentile: float  # share of the other actors with lower trust, 0–100
+    established: bool
+    balance: float  # help given minus help received, weighted
+    connector: float
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "actor": self.actor,
+            "trust": round(self.trust, 6),
+            "percentile": round(self.percentile, 2),
+            "established": self.established,
+            "balance": round(self.balance, 6),
+            "connector": round(self.connector, 6),
+        }
+
+
+@dataclass(frozen=True)
+class Reputation:
+    """The scores of every actor named in the evidence or the seeds; arrays are by actor number."""
+
+    graph: VouchGraph
+    flow: TrustFlow
+    unit: float  # the raw trust worth 1.0
+    trust: np.ndarray
+    percentile: np.ndarray
+    ledger: Ledger
+    parameters: Parameters
+
+    @property
+    def actors(self) -> list[str]:
+        return self.graph.actors
+
+    def score(self, actor: str) -> ActorScore:
+        """KeyError for an actor the evidence does not name."""
+        return self._score(self.graph.index[actor])
+
+    def scores(self) -> list[ActorScore]:
+        """Every actor, the most trusted first (ties by name)."""
+        order = sorted(range(self.graph.size), key=lambda n: (-self.trust[n], self.graph.actors[n]))
+        return [self._score(n) for n in order]
+
+    def explain(self, actor: str, top: int = 5) -> Explanation:
+        """KeyError for an actor the evidence does not name."""
+        return explain(self.graph, self.flow, self.unit, actor, top=top, dominance=self.parameters.dominance)
+
+    def _score(self, n: int) -> ActorScore:
+        trust = float(self.trust[n])
+        established = trust > 0 and trust >= self.parameters.established
+        return ActorScore(
+            self.graph.actors[n], trust, float(self.percentile[n]), established,
+            float(self.ledger.balance[n]), float(self.ledger.connector[n]),
+        )
+
+
+def compute(records: Sequence[Evidence], seeds: Iterable[str], parameters: Parameters | None = None) -> Reputation:
+    """Score every actor from verified evidence and the instance's seeds (at least one)."""
+    parameters = parameters or Parameters()
+    graph = build_graph(records, seeds)
+    if not graph.seeds.size:
+        raise ValueError("at least one seed is needed")
+    flow = propagate(
+        graph, restart=parameters.restart, pass_cap=parameters.pass_cap,
+        tolerance=parameters.tolerance, max_rounds=parameters.max_rounds,
+    )
+    unit = trust_unit(graph, flow)
+    trust = flow.raw / unit
+    book = ledger(records, graph.index, np.minimum(trust, 1.0), not_helped=parameters.not_helped)
+    return Reputation(graph, flow, unit, trust, percentiles(trust), book, parameters)
+
+
+def trust_unit(graph: VouchGraph, flow: TrustFlow) -> float:
+    """Raw trust worth 1.0: the average over reached actors other than seeds (or over the seeds)."""
+    members = flow.reached.copy()
+    members[graph.seeds] = False
+    pool = flow.raw[members] if members.any() else flow.raw[graph.seeds]
+    return float(pool.mean())
+
+
+def percentiles(values: np.ndarray) -> np.ndarray:
+    """For each value, the percentage of the other values that are strictly lower."""
+    if values.size < 2:
+        return np.full(values.size, 100.0)
+    below = np.searchsorted(np.sort(values), values, side="left")
+    return 100.0 * below / (values.size - 1)
