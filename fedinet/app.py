@@ -16,6 +16,7 @@ from fedinet.federation.delivery import DeliveryJob
 from fedinet.federation.inbox import InboxReceiver
 from fedinet.federation.key_store import KeyStore
 from fedinet.federation.processing import InboxJob
+from fedinet.services.reputation import ReputationJob
 from fedinet.services.instance import instance_fetch_key
 from fedinet.web import actors, collections, inbox, market, pages, statuses, wellknown
 from fedinet.web.authorized_fetch import KEY_STORE, authorized_fetch_middleware
@@ -26,6 +27,7 @@ from fedinet.web.mastodon import notifications as api_notifications
 from fedinet.web.mastodon import oauth as api_oauth
 from fedinet.web.mastodon import relationships as api_relationships
 from fedinet.web.mastodon import search as api_search
+from fedinet.web.fedinet_api import reputation as api_reputation
 from fedinet.web.mastodon import statuses as api_statuses
 from fedinet.web.mastodon import streaming as api_streaming
 from fedinet.web.mastodon import timelines as api_timelines
@@ -71,6 +73,7 @@ def create_app(
         api_oauth, api_instance, api_accounts,
         api_statuses, api_timelines,
         api_relationships, api_notifications, api_search, api_markers,
+        api_reputation,
     ):
         app.router.add_routes(module.routes)
     api_streaming.setup(app)
@@ -84,7 +87,8 @@ async def _dispose_database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _federation(app: web.Application) -> AsyncIterator[None]:
-    """The outbound transport, the inbox, and the jobs that process and deliver activities."""
+    """The outbound transport, the inbox, and the background jobs: processing and delivering
+    activities, and recomputing reputation when evidence changes."""
     settings, db = app[SETTINGS], app[DATABASE]
     transport = app[TRANSPORT] = Transport(
         allow_private_addresses=settings.allow_private_addresses
@@ -98,6 +102,7 @@ async def _federation(app: web.Application) -> AsyncIterator[None]:
         [
             InboxJob(db, settings, transport),
             DeliveryJob(db, transport, lease=timedelta(seconds=settings.delivery_lease_seconds)),
+            ReputationJob(db, settings),
         ]
     )
     yield

@@ -18,6 +18,7 @@ ENV_PREFIX = "FEDINET_"
 DEFAULT_DATA_DIR = "fedinet-data"
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 REGISTRATION_MODES = ("closed", "approval", "open")
+REPUTATION_VISIBILITIES = ("admins", "members", "public")
 
 
 class ConfigError(ValueError):
@@ -42,6 +43,9 @@ class Settings:
     authorized_fetch: bool = False
     delivery_lease_seconds: int = 600
     rate_limits: bool = True
+    reputation_seeds: tuple[str, ...] = ()  # members (usernames) or actor URIs; none: the admins
+    reputation_visibility: str = "members"
+    reputation_interval_seconds: int = 60
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -185,6 +189,21 @@ def _validate(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             "must be between 1 and 86400"
         )
 
+    visibility = str(raw.get("reputation_visibility", "members")).lower()
+    if visibility not in REPUTATION_VISIBILITIES:
+        raise ConfigError(
+            f"reputation_visibility {visibility!r} (from {where('reputation_visibility')}) must be one of "
+            + ", ".join(REPUTATION_VISIBILITIES)
+        )
+    interval = _as_int(
+        raw.get("reputation_interval_seconds", 60), "reputation_interval_seconds", where("reputation_interval_seconds")
+    )
+    if not 0 <= interval <= 86400:
+        raise ConfigError(
+            f"reputation_interval_seconds {interval} (from {where('reputation_interval_seconds')}) "
+            "must be between 0 and 86400"
+        )
+
     return Settings(
         data_dir=data_dir,
         base_url=base_url,
@@ -208,6 +227,9 @@ def _validate(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
         ),
         delivery_lease_seconds=lease,
         rate_limits=_as_bool(raw.get("rate_limits", True), "rate_limits", where("rate_limits")),
+        reputation_seeds=_as_list(raw.get("reputation_seeds", ()), "reputation_seeds", where("reputation_seeds")),
+        reputation_visibility=visibility,
+        reputation_interval_seconds=interval,
         sources=dict(sources),
     )
 
@@ -234,6 +256,14 @@ def _as_int(value: Any, name: str, source: str) -> int:
         return int(value)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"{name} {value!r} (from {source}) must be a whole number") from error
+
+
+def _as_list(value: Any, name: str, source: str) -> tuple[str, ...]:
+    """A TOML list of strings, or a comma-separated string (as environment variables give it)."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(item, str) for item in items):
+        raise ConfigError(f"{name} {value!r} (from {source}) must be a list of names")
+    return tuple(item.strip() for item in items if item.strip())
 
 
 def _as_bool(value: Any, name: str, source: str) -> bool:

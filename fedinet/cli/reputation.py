@@ -1,7 +1,7 @@
-"""`fedinet reputation …`: local reputation (issue #7).
+"""`fedinet reputation …`: local reputation (docs/reputation.md).
 
-For now the offline what-if tool, `score`, over an evidence file; the commands that read the
-live database (show, explain, recompute, export-evidence) join this group as further commands.
+`score` is the offline what-if tool over an evidence file; `show`, `explain`, `recompute` and
+`export-evidence` work on the instance's own verified evidence.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import IO, Any
 
 import click
 
-from fedinet.cli.common import fail, json_option
+from fedinet.cli.common import fail, handles_errors, json_option, open_database, print_json, settings_from
+from fedinet.clock import as_utc
+from fedinet.config import Settings
 from fedinet.reputation import (
     EvidenceError,
     EvidenceFile,
@@ -24,6 +26,11 @@ from fedinet.reputation import (
     parse_evidence,
     parse_seeds,
 )
+from fedinet.services import reputation as reputation_service
+from fedinet.services.errors import NotFound
+from fedinet.store import actors as actor_queries
+from fedinet.store.database import Database
+from fedinet.store.models import Actor
 
 PROGRESS_EVERY = 20_000  # lines between progress-bar updates
 
@@ -147,3 +154,101 @@ def _print_explanation(result: Reputation, actor: str, as_json: bool) -> None:
     for warning in why.warnings:
         click.secho(f"  warning: {warning}", fg="yellow")
     click.echo(f"  balance {row.balance:.3f}, connector {row.connector:.3f}")
+
+
+# The live instance: scores from its verified evidence.
+
+
+async def _known_actor(db: Database, settings: Settings, reference: str) -> Actor:
+    """An actor this instance knows, by member name, handle or URL (never looked up remotely)."""
+    reference = reference.strip().lstrip("@")
+    async with db.session() as session:
+        if reference.startswith(("http://", "https://")):
+            actor = await actor_queries.actor_by_uri(session, reference)
+        else:
+            username, _, domain = reference.partition("@")
+            actor = await actor_queries.actor_by_handle(session, username.lower(), (domain or settings.domain).lower())
+    if actor is None:
+        raise NotFound(f"{reference} is not known here: give a member's name, a handle or an actor URL")
+    return actor
+
+
+@reputation.command()
+@click.argument("account")
+@json_option
+@click.pass_context
+@handles_errors
+async def show(ctx: click.Context, account: str, as_json: bool) -> None:
+    """ACCOUNT's scores from the last computation (a member, handle or actor URL)."""
+    settings = settings_from(ctx)
+    async with open_database(settings) as db:
+        actor = await _known_actor(db, settings, account)
+        row = await reputation_service.stored_score(db, actor)
+    scores = {
+        "actor": actor.uri, "trust": round(row.trust, 6), "percentile": round(row.percentile, 2),
+        "established": row.established, "balance": round(row.balance, 6), "connector": round(row.connector, 6),
+        "computed_at": as_utc(row.computed_at).isoformat(),
+    }
+    if as_json:
+        print_json(scores)
+        return
+    status = "established" if row.established else "not established"
+    click.echo(f"{actor.handle}: trust {row.trust:.3f}, percentile {row.percentile:.1f}, {status}")
+    click.echo(f"  balance {row.balance:.3f} (help given minus received), connector {row.connector:.3f}")
+    click.echo(f"  computed {scores['computed_at']}; `fedinet reputation explain {account}` says why")
+
+
+@reputation.command()
+@click.argument("account")
+@json_option
+@click.pass_context
+@handles_errors
+async def explain(ctx: click.Context, account: str, as_json: bool) -> None:
+    """Why ACCOUNT has its trust: top vouchers, the strongest path from a seed, warnings."""
+    settings = settings_from(ctx)
+    async with open_database(settings) as db:
+        actor = await _known_actor(db, settings, account)
+        result = await reputation_service.compute_now(db, settings)
+    if actor.uri not in result.graph.index:
+        raise NotFound(f"no verified evidence names {actor.handle}, and it is not a seed")
+    _print_explanation(result, actor.uri, as_json)
+
+
+@reputation.command()
+@click.pass_context
+@handles_errors
+async def recompute(ctx: click.Context) -> None:
+    """Compute every score now from the verified evidence, and store them."""
+    settings = settings_from(ctx)
+    with click.progressbar(length=3, label="Reading evidence, computing, storing", file=sys.stderr) as bar:
+
+        def progress(_phase: str, done: int, total: int) -> None:
+            if done == total:
+                bar.update(1)
+
+        async with open_database(settings) as db:
+            run = await reputation_service.recompute(db, settings, progress)
+    click.echo(
+        f"Scored {run.actors} actor(s) from {run.records} piece(s) of evidence and {len(run.seeds)} seed(s) "
+        f"at {run.computed_at.isoformat()}."
+    )
+
+
+@reputation.command(name="export-evidence")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.pass_context
+@handles_errors
+async def export_evidence(ctx: click.Context, file: Path) -> None:
+    """Write the evidence that counts to FILE (JSON Lines), for `fedinet reputation score`."""
+    settings = settings_from(ctx)
+    async with open_database(settings) as db:
+        lines = list(await reputation_service.export_lines(db))
+        seeds = await reputation_service.seeds(db, settings)
+    temporary = file.with_name(file.name + ".partial")
+    with temporary.open("w", encoding="utf-8") as out, click.progressbar(
+        lines, label=f"Writing {file.name}", file=sys.stderr
+    ) as bar:
+        for line in bar:
+            out.write(line + "\n")
+    temporary.replace(file)  # never a half-written file under the name asked for
+    click.echo(f"Wrote {len(lines)} record(s) to {file}. The seeds are: {' '.join(seeds) or '(none)'}")

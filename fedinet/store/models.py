@@ -511,3 +511,19 @@ class DroppedEvidence(Base):
     reason: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
     last_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ReputationScore(Base):
+    """This instance's view of an actor, from the last computation over its verified evidence."""
+
+    __tablename__ = "reputation_scores"
+
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True)
+    trust: Mapped[float]
+    percentile: Mapped[float]
+    established: Mapped[bool]
+    balance: Mapped[float]
+    connector: Mapped[float]
+    computed_at: Mapped[datetime]
+
+    actor: Mapped[Actor] = relationship(lazy="joined")

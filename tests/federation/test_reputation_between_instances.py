@@ -1,0 +1,97 @@
+"""Local reputation on a running instance, fed by evidence that federated from another one:
+trust from the admin seed along verified vouches, balance from acknowledgments, revocation
+and domain blocks removing evidence, explanations, the CLI and the API's visibility setting."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from support.api_client import Apps
+from support.cli import run_fedinet
+from support.federation import follow_across, settle
+
+from fedinet.services import blocks, evidence
+from fedinet.services import reputation as reputation_service
+from fedinet.services.remote_actors import find_actor
+from fedinet.store.models import ReputationScore
+
+
+async def _scores(instance) -> dict[str, ReputationScore]:  # type: ignore[no-untyped-def]
+    async with instance.db.session() as session:
+        return {row.actor.uri: row for row in (await session.scalars(select(ReputationScore))).all()}
+
+
+def _cli(instance, *args: str):  # type: ignore[no-untyped-def]
+    return run_fedinet(*args, data_dir=instance.settings.data_dir, FEDINET_BASE_URL=instance.base_url)
+
+
+async def test_trust_flows_from_the_seed_along_federated_vouches(start_instance, http) -> None:  # type: ignore[no-untyped-def]
+    one = await start_instance(reputation_interval_seconds=0)
+    two = await start_instance()
+    founder = await one.create_member("founder", role="admin")
+    alice = await one.create_member("alice")
+    bob, carol = await two.create_member("bob"), await two.create_member("carol")
+    await follow_across(one, founder, two, "bob")  # bob's public evidence reaches one
+
+    bob_at_one = await find_actor(one.db, one.transport, one.settings, f"bob@{two.domain}")
+    carol_at_two = await find_actor(two.db, two.transport, two.settings, carol.actor.uri)
+    await evidence.vouch(one.db, founder, bob_at_one, "workedWith", topics=["seo"])
+    carols_vouch = await evidence.vouch(two.db, bob, carol_at_two, "hired")
+    await evidence.acknowledge(one.db, founder, bob_at_one, f"{founder.actor.uri}/statuses/1", note="Thanks!")
+    await settle(one, two)  # delivers, verifies, and the reputation job recomputes on one
+
+    scores = await _scores(one)
+    seed, b, c = scores[founder.actor.uri], scores[bob.actor.uri], scores[carol.actor.uri]
+    assert seed.trust > b.trust > c.trust > 0 and c.established
+    assert alice.actor.uri not in scores  # no evidence names her
+    assert b.balance > 0 and seed.balance < 0  # bob helped the founder, who acknowledged it
+
+    shown = _cli(one, "reputation", "show", f"carol@{two.domain}", "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["trust"] == round(c.trust, 6)
+    why = _cli(one, "reputation", "explain", f"carol@{two.domain}", "--json")
+    assert json.loads(why.stdout)["path"] == [founder.actor.uri, bob.actor.uri, carol.actor.uri]
+    assert json.loads(why.stdout)["contributors"][0]["voucher"] == bob.actor.uri
+    missing = _cli(one, "reputation", "show", "nobody")
+    assert missing.exit_code == 1 and "not known here" in missing.stderr
+
+    # The API shows members the stored scores; strangers get 401 with the default setting.
+    apps = Apps(http, one)
+    member = await apps.log_in("alice")
+    reply = await member.get(f"/api/fedinet/v1/accounts/{bob_at_one.id}/reputation")
+    assert reply.status == 200 and reply.body["trust"] == round(b.trust, 6)
+    assert (await apps.anonymous().get(f"/api/fedinet/v1/accounts/{bob_at_one.id}/reputation")).status == 401
+
+    # Revoking the vouch removes carol's trust at the next computation.
+    await evidence.revoke(two.db, bob, carols_vouch.id)
+    await settle(one, two)
+    assert carol.actor.uri not in await _scores(one)
+
+    # A domain block zero-weights everything by or about that domain's actors.
+    await blocks.block_domain(one.db, two.domain)
+    summary = await reputation_service.recompute(one.db, one.settings)
+    assert summary.records == 0 and set(await _scores(one)) == {founder.actor.uri}
+
+
+async def test_recompute_and_export_from_the_command_line(start_instance, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    instance = await start_instance()
+    founder = await instance.create_member("founder", role="admin")
+    bob, carol = await instance.create_member("bob"), await instance.create_member("carol")
+    await evidence.vouch(instance.db, founder, bob.actor, "friend")
+    await evidence.vouch(instance.db, bob, carol.actor, "neighbour")
+    await evidence.acknowledge(instance.db, carol, bob.actor, f"{carol.actor.uri}/statuses/1")
+
+    done = _cli(instance, "reputation", "recompute")
+    assert done.exit_code == 0, done.stderr
+    assert "Scored 3 actor(s) from 3 piece(s) of evidence and 1 seed(s)" in done.stdout
+    exported = tmp_path / "evidence.jsonl"
+    assert _cli(instance, "reputation", "export-evidence", str(exported)).exit_code == 0
+    lines = [json.loads(line) for line in exported.read_text().splitlines()]
+    assert lines[0] == {"kind": "vouch", "from": founder.actor.uri, "to": bob.actor.uri}
+    assert {"kind": "acknowledgment", "from": carol.actor.uri, "to": bob.actor.uri} in lines
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text(founder.actor.uri + "\n")
+    offline = _cli(instance, "reputation", "score", "--evidence", str(exported), "--seeds", str(seeds), "--json")
+    offline_scores = {row["actor"]: row for row in map(json.loads, offline.stdout.splitlines())}
+    assert offline_scores[carol.actor.uri]["trust"] == round((await _scores(instance))[carol.actor.uri].trust, 6)
