@@ -27,7 +27,7 @@ from fedinet.web.mastodon import notifications as api_notifications
 from fedinet.web.mastodon import oauth as api_oauth
 from fedinet.web.mastodon import relationships as api_relationships
 from fedinet.web.mastodon import search as api_search
-from fedinet.web.fedinet_api import reputation as api_reputation
+from fedinet.web import fedinet_api
 from fedinet.web.mastodon import statuses as api_statuses
 from fedinet.web.mastodon import streaming as api_streaming
 from fedinet.web.mastodon import timelines as api_timelines
@@ -73,9 +73,10 @@ def create_app(
         api_oauth, api_instance, api_accounts,
         api_statuses, api_timelines,
         api_relationships, api_notifications, api_search, api_markers,
-        api_reputation,
     ):
         app.router.add_routes(module.routes)
+    for routes in fedinet_api.ROUTES:
+        app.router.add_routes(routes)
     api_streaming.setup(app)
     app.router.add_static("/static", STATIC_DIR)
     return app
