@@ -18,7 +18,7 @@ from fedinet.cli.common import (
     settings_from,
 )
 from fedinet.federation.addressing import VISIBILITIES
-from fedinet.services import accounts, statuses
+from fedinet.services import accounts, client_bridge, statuses
 from fedinet.services.errors import NotFound
 from fedinet.store import statuses as status_queries
 from fedinet.store.database import Database
@@ -66,7 +66,7 @@ async def post(
                 replied = await status_queries.status_by_id(session, await status_id(db, reply_to))
             if replied is None:
                 raise NotFound(f"no status {reply_to} to reply to")
-        status = await statuses.post(
+        status = await client_bridge.post(
             db, settings, account, text, visibility=visibility, in_reply_to=replied,
             summary=summary, language=language,
         )

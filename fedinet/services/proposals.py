@@ -8,6 +8,7 @@ offers an `Agreement`, the proposer accepts or rejects it (AGREE-1..3).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -90,8 +91,12 @@ async def publish(
     currency: str | None = None,
     ends_at: datetime | None = None,
     visibility: str = "public",
+    recipients: Sequence[Actor] = (),
 ) -> Status:
-    """Post an ask or offer; its text reads well in any client (ASK-4)."""
+    """Post an ask or offer; its text reads well in any client (ASK-4).
+
+    `recipients` are mentioned after the title, so that the proposal reaches them (with
+    `direct` visibility: only them, ASK-8)."""
     if kind not in KINDS:
         raise InvalidInput("kind must be ask or offer")
     _check(name, description, reciprocity, amount, currency)
@@ -99,7 +104,11 @@ async def publish(
     if ends_at is not None and ends_at <= utc_now():
         raise InvalidInput("the end time must be in the future")
     label = "Ask" if kind == "ask" else "Offer"
-    paragraphs = [f"{label}: {name.strip()}", description.strip(), _in_return(reciprocity, amount, currency)]
+    paragraphs = [f"{label}: {name.strip()}"]
+    if recipients:
+        unique = {actor.id: actor for actor in recipients}.values()
+        paragraphs.append("For " + " ".join(_mention_of(actor, account) for actor in unique))
+    paragraphs += [description.strip(), _in_return(reciprocity, amount, currency)]
     if names:
         paragraphs.append(" ".join(f"#{topic}" for topic in names))
     proposal = Proposal(
@@ -113,6 +122,16 @@ async def publish(
     )
     text = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
     return await statuses.post(db, settings, account, text, visibility=visibility, proposal=proposal)
+
+
+def _mention_of(actor: Actor, author: Account) -> str:
+    """`@user@host` as `statuses.post` links it to the (stored) actor."""
+    if actor.id == author.actor_id:
+        raise InvalidInput("you cannot address your own ask or offer to yourself")
+    mention = f"@{actor.username}@{actor.domain}"
+    if not actor.username or statuses.MENTION.fullmatch(mention) is None:
+        raise InvalidInput(f"{actor.uri} cannot be mentioned")
+    return mention
 
 
 async def set_state(db: Database, settings: Settings, account: Account, status_id: int, state: str) -> Status:
@@ -192,13 +211,14 @@ async def answer(db: Database, account: Account, agreement_id: int, *, accept: b
 
 
 async def receive_offer(db: Database, responder: Actor, offer_uri: str, proposal_uri: str, message: str) -> Agreement | None:
-    """A response to one of our members' proposals; None if there is no such open proposal."""
+    """A response to one of our members' proposals, or one of our members' response (a reply)
+    to a remote proposal; None if there is no such open proposal."""
     async with db.transaction() as session:
         existing = await queries.agreement_by_offer(session, offer_uri)
         if existing is not None:
             return existing  # sent by a member here, or a re-delivery
         status = await status_queries.status_by_uri(session, proposal_uri)
-        if status is None or status.proposal is None or not status.is_local:
+        if status is None or status.proposal is None or not (status.is_local or responder.is_local):
             return None
         if not is_open(status.proposal) or not await statuses.can_see(session, status, responder):
             return None

@@ -17,7 +17,7 @@ from fedinet.federation.note_parsing import (
     parse_note,
 )
 from fedinet.federation.processing import Handler, Ignore, ProcessingContext
-from fedinet.services import statuses
+from fedinet.services import client_bridge, statuses
 from fedinet.store.models import Status
 
 
@@ -31,7 +31,10 @@ async def store_post(context: ProcessingContext, document: dict[str, Any]) -> St
         note = parse_note(document, author.followers_url)
     except InvalidNote as error:
         raise Ignore(f"unusable post: {error}") from error
-    return await statuses.receive_status(context.db, author, note)
+    status = await statuses.receive_status(context.db, author, note)
+    if status is not None:
+        await client_bridge.reply_as_response(context.db, status)  # a reply to a member's ask or offer
+    return status
 
 
 async def on_create(context: ProcessingContext, activity: dict[str, Any]) -> None:

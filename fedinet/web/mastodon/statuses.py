@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedinet.services import statuses
+from fedinet.services import client_bridge, statuses
 from fedinet.services.errors import Conflict, InvalidInput, NotFound
 from fedinet.store import timelines as queries
 from fedinet.store.database import Database
@@ -132,7 +132,7 @@ async def _post(request: web.Request, account: Account, given: Params) -> Status
         async with db.session() as session:
             in_reply_to = await _visible(session, reply_id, account)
     await statuses.resolve_mentions(db, transport_of(request), settings, text)
-    return await statuses.post(
+    return await client_bridge.post(
         db, settings, account, text,
         visibility=given.text("visibility") or "public",
         in_reply_to=in_reply_to,
