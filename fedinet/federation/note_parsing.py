@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from fedinet.clock import parse_utc
 from fedinet.federation.addressing import visibility_from_audience
 from fedinet.federation.inbox import object_id, origin
 from fedinet.federation.proposal_parsing import parse_proposal
@@ -94,8 +95,8 @@ def parse_note(document: Any, followers_url: str | None) -> ParsedNote:
         visibility=visibility_from_audience(to, cc, followers_url),
         in_reply_to_uri=_http_or_none(object_id(document.get("inReplyTo"))),
         addressed_to=list(dict.fromkeys(to + cc))[:MAX_ITEMS],
-        published_at=_datetime(document.get("published")) or datetime.now(UTC),
-        edited_at=_datetime(document.get("updated")),
+        published_at=parse_utc(document.get("published")) or datetime.now(UTC),
+        edited_at=parse_utc(document.get("updated")),
         mentions=_mentions(document.get("tag")),
         tags=_hashtags(document.get("tag")),
         proposal=parse_proposal(document),
@@ -177,15 +178,6 @@ def _url(value: Any, uri: str) -> str | None:
 def _uris(value: Any) -> list[str]:
     return [uri for uri in (object_id(item) for item in _as_list(value)) if uri is not None]
 
-
-def _datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _is_http_url(value: Any) -> bool:

@@ -7,9 +7,9 @@ fedinet understands; unknown reciprocal resources read as "something in return" 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
+from fedinet.clock import parse_utc
 from fedinet.market import vocabulary as vocab
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -33,7 +33,7 @@ def parse_proposal(document: dict[str, Any]) -> dict[str, Any] | None:
         "reciprocity": None,
         "amount": None,
         "currency": None,
-        "ends_at": _datetime(document.get("endTime")),
+        "ends_at": parse_utc(document.get("endTime")),
     }
     reciprocal = document.get("reciprocal")
     if isinstance(reciprocal, dict):
@@ -54,12 +54,3 @@ def _reciprocal(intent: dict[str, Any]) -> dict[str, Any]:
         currency = None
     return {"reciprocity": "money", "amount": amount, "currency": currency}
 
-
-def _datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
