@@ -16,6 +16,7 @@ from fedinet.federation.delivery import DeliveryJob
 from fedinet.federation.inbox import InboxReceiver
 from fedinet.federation.key_store import KeyStore
 from fedinet.federation.processing import InboxJob
+from fedinet.services.nudges import NudgeJob
 from fedinet.services.reputation import ReputationJob
 from fedinet.services.instance import instance_fetch_key
 from fedinet.web import actors, collections, inbox, market, pages, statuses, wellknown
@@ -89,7 +90,7 @@ async def _dispose_database(app: web.Application) -> AsyncIterator[None]:
 
 async def _federation(app: web.Application) -> AsyncIterator[None]:
     """The outbound transport, the inbox, and the background jobs: processing and delivering
-    activities, and recomputing reputation when evidence changes."""
+    activities, recomputing reputation when evidence changes, and nudging members."""
     settings, db = app[SETTINGS], app[DATABASE]
     transport = app[TRANSPORT] = Transport(
         allow_private_addresses=settings.allow_private_addresses
@@ -104,6 +105,7 @@ async def _federation(app: web.Application) -> AsyncIterator[None]:
             InboxJob(db, settings, transport),
             DeliveryJob(db, transport, lease=timedelta(seconds=settings.delivery_lease_seconds)),
             ReputationJob(db, settings),
+            NudgeJob(db, settings),
         ]
     )
     yield

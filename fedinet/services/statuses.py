@@ -159,6 +159,31 @@ async def post(
     return status
 
 
+async def direct_message(db: Database, sender: Actor, recipient: Actor, content_html: str) -> Status:
+    """A direct status from a local actor without an account (the instance actor) to a member:
+    how the instance speaks to members in any Mastodon client (a mention notification)."""
+    assert sender.is_local and recipient.is_local
+    async with db.transaction() as session:
+        author = await session.get(Actor, sender.id)
+        status_id = new_id()
+        uri = f"{sender.uri}/statuses/{status_id}"
+        mention = (
+            f'<span class="h-card" translate="no"><a href="{recipient.profile_url or recipient.uri}" '
+            f'class="u-url mention">@<span>{recipient.username}</span></a></span>'
+        )
+        status = Status(
+            id=status_id, uri=uri, actor=author, is_local=True, url=uri,
+            content=f"<p>{mention}</p>{content_html}", visibility="direct", addressed_to=[recipient.uri],
+            published_at=utc_now(), mentions=[Mention(actor_uri=recipient.uri, name=f"@{recipient.handle}")],
+            tags=[], proposal=None,
+        )
+        session.add(status)
+        await notifications.notify_mentions(db, session, author, status)
+        change = await _change(session, "status.created", status)
+    db.events.publish(change)
+    return status
+
+
 async def edit(
     db: Database,
     settings: Settings,

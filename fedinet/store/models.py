@@ -527,3 +527,66 @@ class ReputationScore(Base):
     computed_at: Mapped[datetime]
 
     actor: Mapped[Actor] = relationship(lazy="joined")
+
+
+class Nudge(Base):
+    """A prompt to act, with its reason: fedinet's notifications (issue #6 item 4).
+
+    One per member, kind and subject (an ask, an introduction, a person), so a job that runs
+    again does not nudge twice."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (UniqueConstraint("account_id", "kind", "subject_uri"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject_uri: Mapped[str] = mapped_column(URI)
+    reason: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(URI)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    read_at: Mapped[datetime | None]
+
+
+class NudgePreference(Base):
+    """Which kinds of nudges a member muted, and whether they also come as direct messages."""
+
+    __tablename__ = "nudge_preferences"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    muted: Mapped[list[str]] = mapped_column(JSON, default=list)
+    direct_messages: Mapped[bool] = mapped_column(default=False)
+
+
+# Market features (issue #6): what members say about themselves to the market.
+
+
+class MarketProfile(Base):
+    """A member's market profile: what they can help with, what they look for, how they like
+    to be approached, and who may see it (`audience`: public, followers or members)."""
+
+    __tablename__ = "market_profiles"
+
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True)
+    approach: Mapped[str] = mapped_column(Text, default="")  # "how I like to be approached"
+    audience: Mapped[str] = mapped_column(String(16), default="members")
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    topics: Mapped[list[MarketProfileTopic]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="MarketProfileTopic.position"
+    )
+
+
+class MarketProfileTopic(Base):
+    """One topic of a market profile, in one of its lists (`kind`: `offer` — can help with —
+    or `seek` — looking for); a row per topic so that matching is an indexed lookup."""
+
+    __tablename__ = "market_profile_topics"
+    __table_args__ = (Index("ix_market_profile_topics_topic_kind", "topic", "kind"),)
+
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("market_profiles.actor_id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # offer, seek
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from fedinet.web.fedinet_api import reputation
+from fedinet.web.fedinet_api import nudges, reputation
 
-ROUTES: list[web.RouteTableDef] = [reputation.routes]
+ROUTES: list[web.RouteTableDef] = [
+    reputation.routes,
+    nudges.routes,
+]
