@@ -22,9 +22,11 @@ and 2 for k=100. Layouts of the region:
 - mimic: the sybils copy the power-law community among themselves and each vouches for one random
   honest member, as newcomers do.
 Printed per community and attack: the worst over layouts of the sybils' share of all trust and of
-the number of sybils ranked at or above the 10th-percentile honest member per attack edge, and the
-share of honest members reached (trust > 0) and established. Then: a ring of 1,000 fake accounts
-thanking each other, and the engine's time and peak memory on a power-law graph of `--edges`
+the number of sybils ranked at or above the 10th-percentile honest member per attack edge, the
+share of honest members reached (trust > 0) and established, and what one more vouch from the
+fooled members brings (before any sybil exists) as a multiple of the 10th-percentile honest
+member's trust (the median over the fooled members): that ratio decides the per-edge count
+(docs/reputation.md). Then: a ring of 1,000 fake accounts thanking each other, and the engine's time and peak memory on a power-law graph of `--edges`
 vouches (default 1,000,000; `--quick` 200,000), apart from the cost of reading them from a file.
 Everything uses fixed random seeds.
 """
@@ -152,6 +154,8 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
     alone = measure(base, members, 0, 0)
     rows = [f"{name}: {len(honest):,} vouches; alone: reached {alone.reached:.2%}, established {alone.established:.2%}"]
     by_trust = [int(i) for i in np.argsort(-trust, kind="stable") if i >= SEEDS]
+    numbers = np.array([base.graph.index[f"h{i}"] for i in range(members)])
+    bring = vouch_worth(base, numbers)
     regions = {}
     for layout in LAYOUTS:
         rng = random.Random(3)
@@ -164,6 +168,7 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
             worst = Outcome(0.0, 0.0, 1.0, 1.0)
             worst_layout = ["", ""]
             draws = DRAWS.get(k, 1) if aim == "random" else 1
+            all_fooled: list[int] = []
             for layout in LAYOUTS:
                 got = Outcome(0.0, 0.0, 1.0, 1.0)
                 for draw in range(draws):
@@ -173,6 +178,8 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
                         "top": by_trust[:k],
                         "seeds": [i % SEEDS for i in range(k)],
                     }[aim]
+                    if layout is LAYOUTS[0]:
+                        all_fooled += fooled
                     attack = [
                         Evidence(VOUCH, f"h{f}", f"s{layout.entry(i, members, rng)}") for i, f in enumerate(fooled)
                     ]
@@ -191,9 +198,18 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
             rows.append(
                 f"  k={k:<4} {aim:<7} sybil share {worst.share:8.3%} ({worst_layout[0]:<7})  "
                 f"sybils >= p10 honest per edge {worst.above_per_edge:6.2f} ({worst_layout[1] or '-':<7})  "
-                f"honest reached {worst.reached:7.2%}  established {worst.established:7.2%}"
+                f"honest reached {worst.reached:7.2%}  established {worst.established:7.2%}  "
+                f"a vouch brings {float(np.median(bring[all_fooled])):8.2f} x p10"
             )
     return rows
+
+
+def vouch_worth(result: Reputation, honest: np.ndarray) -> np.ndarray:
+    """For each honest member: the raw trust that one more vouch from it would bring each round
+    (keep · passed / (vouches + 1)), over the 10th-percentile honest member's raw trust."""
+    flow, degree = result.flow, result.graph.out_degree()
+    floor = float(np.percentile(flow.raw[honest], 10))
+    return flow.keep * flow.passed[honest] / (degree[honest] + 1) / floor
 
 
 def ring_of_fakes(members: int) -> list[str]:

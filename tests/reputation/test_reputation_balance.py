@@ -54,3 +54,15 @@ def test_connector_score_counts_helped_and_not_helped() -> None:
     result = compute(records, ["seed"])
     assert result.score("c").connector == pytest.approx(1 + 1 / 2 - 0.5 / 3)
     assert result.score("c").balance == 0.0
+
+
+def test_a_ring_behind_an_attack_edge_creates_no_balance_in_total() -> None:
+    # one honest member vouches for a fake: the ring gains some trust, so thanks inside it weigh
+    # something, but each thanks adds to one fake's "given" what it adds to another's "received"
+    ring = [Evidence(kind, f"x{i}", f"x{(i + 1) % 30}") for i in range(30) for kind in (VOUCH, ACK)]
+    records = [Evidence(VOUCH, "seed", "h"), Evidence(VOUCH, "h", "x0"), *ring]
+    result = compute(records, ["seed"])
+    balances = [result.score(f"x{i}").balance for i in range(30)]
+    assert result.score("x0").trust > 0
+    assert sum(balances) == pytest.approx(0.0, abs=1e-12)
+    assert max(balances) <= 1.0
