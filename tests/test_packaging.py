@@ -26,6 +26,8 @@ def test_wheel_ships_code_migrations_templates_and_protocol(tmp_path: Path) -> N
         "fedinet/migrations/env.py",
         "fedinet/migrations/script.py.mako",
         "fedinet/protocol/contexts/index.json",
+        "fedinet/protocol/context.jsonld",
+        "fedinet/web/fedinet_api/openapi.json",
     }
     expected |= {f"fedinet/migrations/versions/{p.name}" for p in (ROOT / "migrations/versions").glob("*.py")}
     expected |= {f"fedinet/web/templates/{p.name}" for p in (ROOT / "fedinet/web/templates").glob("*.html")}

@@ -1,7 +1,7 @@
 """Local statuses and interactions as ActivityStreams documents (internal → AS).
 
 Shapes follow Mastodon's: a `Note` with Mastodon's `sensitive`/`Hashtag` terms, `Create` at
-`{status}/activity`, `Update` at `{status}#updates/{epoch}`, `Delete` of a `Tombstone`.
+`{status}/activity`, `Update` at `{status}#updates/{epoch ms}`, `Delete` of a `Tombstone`.
 `Create` carries a FEP-8b32 `eddsa-jcs-2022` proof by the author's Ed25519 key.
 """
 
@@ -135,8 +135,9 @@ def create_activity(status: Status, settings: Settings, *, embedded: bool = Fals
 
 def update_activity(status: Status, settings: Settings) -> dict[str, Any]:
     edited = status.edited_at or utc_now()
-    epoch = int(edited.replace(tzinfo=edited.tzinfo or UTC).timestamp())  # SQLite gives naive UTC
-    return _activity("Update", f"{status.uri}#updates/{epoch}", status, settings, edited)
+    # Milliseconds: two changes within a second (an edit, then a state change) need two ids.
+    epoch_ms = int(edited.replace(tzinfo=edited.tzinfo or UTC).timestamp() * 1000)  # SQLite gives naive UTC
+    return _activity("Update", f"{status.uri}#updates/{epoch_ms}", status, settings, edited)
 
 
 def delete_activity(status: Status) -> dict[str, Any]:

@@ -142,6 +142,9 @@ async def revoke(db: Database, account: Account, evidence_id: int) -> Evidence:
 async def _give(
     session: AsyncSession, me: Actor, kind: str, subject: Actor, to: list[str], **properties: Any
 ) -> Evidence:
+    # The session's own copy: a `subject` loaded elsewhere may already be here (as the author
+    # of evidence `vouch` read), and SQLAlchemy refuses a second instance of one row.
+    subject = await session.get(Actor, subject.id) or subject
     now = utc_now()
     uri = f"{me.uri}/{PATHS[kind]}/{new_id()}"
     document = signed_object(me, _type(kind), uri, now, to=to, **properties)

@@ -8,9 +8,24 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from fedinet.web.fedinet_api import nudges, reputation
+from fedinet.web.fedinet_api import (
+    evidence,
+    introductions,
+    nudges,
+    openapi,
+    profiles,
+    proposals,
+    reputation,
+    whom_to_ask,
+)
 
 ROUTES: list[web.RouteTableDef] = [
     reputation.routes,
+    proposals.routes,
+    evidence.routes,
+    introductions.routes,
+    openapi.routes,
     nudges.routes,
+    profiles.routes,
+    whom_to_ask.routes,
 ]
