@@ -197,9 +197,10 @@ async def intro_answer(
     """As target, MEMBER accepts or declines an intro."""
     if accept is None:
         raise click.UsageError("say --accept or --decline", ctx)
-    async with open_database(settings_from(ctx)) as db:
+    settings = settings_from(ctx)
+    async with open_database(settings) as db:
         account = await accounts.get_account(db, member)
-        row = await introductions.answer(db, account, introduction, accept=accept)
+        row = await introductions.answer(db, account, introduction, accept=accept, settings=settings)
     answer = "accepted" if accept else "declined"
     message = f"{account.username} {answer} the introduction of @{row.introduced.handle}"
     _done(row, account.actor_id, as_json, message)

@@ -178,6 +178,24 @@ def profile_visible(profile: Profile, asker_follows: set[int] | frozenset[int]) 
     return profile.audience == "followers" and profile.owner in asker_follows
 
 
+def decay(kind: str, at: datetime | None, now: datetime, parameters: Parameters = PARAMETERS) -> float:
+    """How much one tie still counts: 0.5 ^ (age in days / half-life) for the decaying kinds,
+    1 for standing ones (follows, vouches) and for ties without a time."""
+    if kind not in DECAYING_KINDS or at is None:
+        return 1.0
+    age_days = max(0.0, (now - at).total_seconds() / 86400)
+    return 0.5 ** (age_days / parameters.half_life_days)
+
+
+def strength(ties: Iterable[tuple[str, datetime | None]], now: datetime, parameters: Parameters = PARAMETERS) -> float:
+    """The relationship strength s(x, y) of the module's docstring, from every tie between x
+    and y, either way, as (kind, time): 1 − e^(−Σ weight · decay / saturation). The one
+    definition of strength: whom to ask and the member's ties (`services.ties`) use it."""
+    weights = parameters.tie_weights
+    raw = sum(weights.get(kind, 0.0) * decay(kind, at, now, parameters) for kind, at in ties)
+    return 1.0 - math.exp(-raw / parameters.saturation)
+
+
 class _Graph:
     """Ties by pair (for strengths, computed when first asked) and network adjacency."""
 
@@ -201,19 +219,12 @@ class _Graph:
                 adjacent[source].add(target)
                 adjacent[target].add(source)
 
-    def _decay(self, kind: str, at: datetime | None) -> float:
-        if kind not in DECAYING_KINDS or at is None:
-            return 1.0
-        age_days = max(0.0, (self.now - at).total_seconds() / 86400)
-        return 0.5 ** (age_days / self.parameters.half_life_days)
-
     def strength(self, x: int, y: int) -> float:
         pair = (x, y) if x < y else (y, x)
         found = self._strengths.get(pair)
         if found is None:
-            weights = self.parameters.tie_weights
-            raw = sum(weights.get(kind, 0.0) * self._decay(kind, at) for kind, _, at in self.by_pair.get(pair, ()))
-            found = self._strengths[pair] = 1.0 - math.exp(-raw / self.parameters.saturation)
+            ties = ((kind, at) for kind, _, at in self.by_pair.get(pair, ()))
+            found = self._strengths[pair] = strength(ties, self.now, self.parameters)
         return found
 
     def did(self, source: int, target: int, kind: str) -> bool:

@@ -14,15 +14,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedinet.clock import utc_now
+from fedinet.config import Settings
 from fedinet.federation.activities_out import new_activity_id
 from fedinet.federation.market_documents import introduction_answer, signed_object, wrap
 from fedinet.federation.outbox import deliver_to
 from fedinet.ids import new_id
 from fedinet.market import vocabulary as vocab
+from fedinet.services import statuses
 from fedinet.services.errors import Conflict, InvalidInput, NotFound
 from fedinet.store import market as queries
+from fedinet.store import relationships as relationship_queries
 from fedinet.store.database import Database
-from fedinet.store.models import Account, Actor, Introduction
+from fedinet.store.models import Account, Actor, Introduction, Status
 
 
 def _texts(content: str, reason: str, benefit: str) -> dict[str, str]:
@@ -44,6 +47,13 @@ def _distinct(introduced: Actor, connector: Actor, target: Actor) -> None:
         raise InvalidInput("an introduction needs three different people")
 
 
+async def _not_blocked(session: AsyncSession, introduced: Actor, connector: Actor, target: Actor) -> None:
+    """No introduction between people where one blocks another (either way)."""
+    for one, other in ((introduced, connector), (introduced, target), (connector, target)):
+        if await relationship_queries.blocked_either_way(session, one.id, other.id):
+            raise InvalidInput("this introduction cannot be made: one of you blocks another")
+
+
 async def request(
     db: Database, account: Account, connector: Actor, target: Actor, *, content: str, reason: str = "", benefit: str = ""
 ) -> Introduction:
@@ -52,6 +62,7 @@ async def request(
     async with db.transaction() as session:
         me = await _actor(session, account)
         _distinct(me, connector, target)
+        await _not_blocked(session, me, connector, target)
         row = Introduction(
             id=new_id(), connector=connector, introduced=me, target=target, state="requested", **texts
         )
@@ -109,6 +120,7 @@ async def introduce(
             if introduced is None or target is None:
                 raise InvalidInput("say whom to introduce to whom")
             _distinct(introduced, me, target)
+            await _not_blocked(session, introduced, me, target)
             row = Introduction(
                 id=new_id(), connector=me, introduced=introduced, target=target, state="awaiting-consent", **texts
             )
@@ -162,8 +174,19 @@ async def consent(db: Database, account: Account, introduction_id: int, *, accep
     return row
 
 
-async def answer(db: Database, account: Account, introduction_id: int, *, accept: bool) -> Introduction:
-    """C accepts (A and C are connected) or declines (B is told, then tells A) (INTRO-6)."""
+async def answer(
+    db: Database,
+    account: Account,
+    introduction_id: int,
+    *,
+    accept: bool,
+    settings: Settings | None = None,
+    greeting: str = "",
+) -> Introduction:
+    """C accepts (A and C are connected) or declines (B is told, then tells A) (INTRO-6).
+
+    With `settings`, an acceptance also starts the private conversation: C writes to A (and
+    B) directly, with `greeting` or a default one."""
     async with db.transaction() as session:
         me = await _actor(session, account)
         row = await _row(session, introduction_id, me, "target")
@@ -176,7 +199,26 @@ async def answer(db: Database, account: Account, introduction_id: int, *, accept
         await deliver_to(session, me, activity, recipients)
         if not accept and row.connector.is_local:
             await _relay_rejection(session, row)
+    if accept and settings is not None:
+        text = greeting.strip() or f"{row.connector.display_name or row.connector.username} introduced us: happy to talk!"
+        opening = f"@{row.introduced.handle} @{row.connector.handle} {text[: vocab.MAX_TEXT]}"
+        await statuses.post(db, settings, account, opening, visibility="direct")
     return row
+
+
+async def ask_for_more(db: Database, settings: Settings, account: Account, introduction_id: int, question: str) -> Status:
+    """B asks A for more before deciding on A's request: a direct message to A alone (C is
+    named, not mentioned, so C hears nothing of a request B has not accepted)."""
+    if not 1 <= len(question.strip()) <= vocab.MAX_TEXT:
+        raise InvalidInput(f"ask something (at most {vocab.MAX_TEXT} characters)")
+    async with db.session() as session:
+        me = await _actor(session, account)
+        row = await _row(session, introduction_id, me, "connector")
+        if row.state != "requested":
+            raise Conflict(f"this introduction is {row.state}, not a request waiting for you")
+        requester, target = row.introduced, row.target
+    text = f"@{requester.handle} about your request for an introduction to {target.display_name or target.username}: {question.strip()}"
+    return await statuses.post(db, settings, account, text, visibility="direct")
 
 
 async def _relay_rejection(session: AsyncSession, row: Introduction) -> None:

@@ -10,7 +10,9 @@ Kinds (a member can mute each):
   tagged #ask, #help, #hiring, #lookingfor, #needhelp — from any server, Mastodon too);
 - `introduction-waiting`: an introduction waits for your decision;
 - `did-it-help`: an introduction you were part of was accepted a while ago, and you have
-  not said how it went.
+  not said how it went;
+- `going-cold`: a strong tie (`services/ties.py`) has had no interaction for a while; checked
+  once a day.
 
 Posts tagged #offer from others count like offers, and needs-posts like asks, for the
 matching. Every nudge is a row members read through the API; who opted in also gets it as a
@@ -37,6 +39,7 @@ from fedinet.ids import new_id
 from fedinet.services import statuses
 from fedinet.services.errors import InvalidInput, NotFound
 from fedinet.services.instance import instance_actor
+from fedinet.services.ties import COLD_AFTER, cooling_ties
 from fedinet.store.database import Database
 from fedinet.store.models import (
     Account,
@@ -59,10 +62,12 @@ KINDS = {
     "connection-needs-help": "someone you follow may need help",
     "introduction-waiting": "an introduction waits for your decision",
     "did-it-help": "did an introduction help?",
+    "going-cold": "a relationship is going cold",
 }
 NEED_TAGS = frozenset({"ask", "help", "hiring", "lookingfor", "needhelp"})
 OFFER_TAGS = frozenset({"offer"})
 CURSOR_KEY = "nudges.cursor"
+COLD_CHECK_KEY = "nudges.cold_checked_at"
 BATCH = 200
 
 
@@ -110,17 +115,45 @@ class NudgeJob:
         settings: Settings,
         *,
         outcome_delay: timedelta = timedelta(days=7),
+        cold_after: timedelta = COLD_AFTER,
+        cold_check_every: timedelta = timedelta(days=1),
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._db = db
         self._settings = settings
         self._outcome_delay = outcome_delay
+        self._cold_after = cold_after
+        self._cold_check_every = cold_check_every
         self._clock = clock
 
     async def run_once(self) -> int:
         handled = await self._new_posts()
         handled += await self._introductions()
+        handled += await self._going_cold()
         return handled
+
+    async def _going_cold(self) -> int:
+        """Once per `cold_check_every`: each member's strong ties without a recent interaction."""
+        now = self._clock()
+        async with self._db.session() as session:
+            checked = await session.get(InstanceSetting, COLD_CHECK_KEY)
+            if checked is not None and now - datetime.fromisoformat(checked.value["at"]) < self._cold_check_every:
+                return 0
+            members = list((await _members(session)).values())
+        created = 0
+        for account in members:
+            for cold in await cooling_ties(self._db, account, now, cold_after=self._cold_after):
+                last = cold.tie.last_interaction_at
+                subject = f"{cold.tie.actor.uri}#since-{as_utc(last).date().isoformat() if last else 'ever'}"
+                link = cold.tie.actor.profile_url or cold.tie.actor.uri
+                created += await self.nudge(account, "going-cold", subject, cold.reason, link)
+        async with self._db.transaction() as session:
+            row = await session.get(InstanceSetting, COLD_CHECK_KEY)
+            if row is None:
+                session.add(InstanceSetting(key=COLD_CHECK_KEY, value={"at": now.isoformat()}))
+            else:
+                row.value = {"at": now.isoformat()}
+        return created
 
     async def _new_posts(self) -> int:
         async with self._db.session() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -109,3 +109,27 @@ async def count_dropped(session: AsyncSession, reason: str, now: datetime) -> No
 async def dropped_counts(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(DroppedEvidence.reason, DroppedEvidence.count))
     return {reason: count for reason, count in rows}
+
+
+async def acknowledgments_of(session: AsyncSession, actor_id: int, limit: int) -> list[Evidence]:
+    """Standing acknowledgments the actor gave or received, newest first."""
+    query = select(Evidence).where(
+        Evidence.kind == "acknowledgment",
+        Evidence.revoked_at.is_(None),
+        or_(Evidence.author_id == actor_id, Evidence.subject_id == actor_id),
+    )
+    return list(await session.scalars(query.order_by(Evidence.id.desc()).limit(limit)))
+
+
+async def acknowledgment_counts(session: AsyncSession, actor_id: int) -> tuple[int, int, int]:
+    """(help given: acknowledgments received, people helped, help received: acknowledgments given)."""
+    standing = (Evidence.kind == "acknowledgment", Evidence.revoked_at.is_(None))
+    given, people = (
+        await session.execute(
+            select(func.count(), func.count(func.distinct(Evidence.author_id))).where(
+                Evidence.subject_id == actor_id, *standing
+            )
+        )
+    ).one()
+    received = await session.scalar(select(func.count()).where(Evidence.author_id == actor_id, *standing))
+    return int(given), int(people), int(received or 0)

@@ -116,6 +116,7 @@ async def test_answers_match_the_document(instance, http) -> None:  # type: igno
     vouch = await check(carol, "POST", v1 + "/vouches", body={"account_id": ids["alice"], "relationship": "mentored", "topics": ["pitching"]})
     await check(carol, "POST", v1 + "/acknowledgments", body={"account_id": ids["alice"], "about": ask["uri"]})
     await check(carol, "GET", v1 + "/accounts/{id}/evidence", id=ids["alice"])
+    await check(alice, "GET", v1 + "/accounts/{id}/ledger", id=ids["alice"])
     await check(carol, "DELETE", v1 + "/evidence/{id}", id=vouch["id"])
     await check(carol, "DELETE", v1 + "/evidence/{id}", 409, id=vouch["id"])
 
@@ -126,6 +127,8 @@ async def test_answers_match_the_document(instance, http) -> None:  # type: igno
         "connector_id": ids["carol"], "target_id": ids["bob"], "what": "x", "why": "y", "benefit": "z",
     })
     await settle(instance)
+    await check(bob, "POST", v1 + "/introductions/{id}/ask-more", body={"question": "Which stage are you at?"}, id=asked["id"])
+    await check(bob, "POST", v1 + "/introductions/{id}/ask-more", 422, body={"question": ""}, id=asked["id"])
     await check(carol, "POST", v1 + "/introductions/{id}/decline", id=declined["id"])
     await check(bob, "POST", v1 + "/introductions", body={"request_id": asked["id"]})
     started = await check(bob, "POST", v1 + "/introductions", body={

@@ -108,3 +108,20 @@ async def test_introductions_waiting_and_did_it_help(instance) -> None:  # type:
     await evidence.report_outcome(instance.db, carol, row.id, "helped")
     await job.run_once()
     assert [kind for kind, _ in await _nudges(instance, carol)].count("did-it-help") == 1  # not again
+
+
+async def test_a_strong_tie_going_cold(instance) -> None:  # type: ignore[no-untyped-def]
+    alice, bob = await instance.create_member("alice"), await instance.create_member("bob")
+    await follows.follow(instance.db, alice, bob.actor)
+    await follows.follow(instance.db, bob, alice.actor)
+    post = await statuses.post(instance.db, instance.settings, bob, "Lunch next week?")
+    await statuses.post(instance.db, instance.settings, alice, f"@bob@{instance.domain} yes!", in_reply_to=post)
+    await settle(instance)
+    job = NudgeJob(instance.db, instance.settings, cold_after=timedelta(0), cold_check_every=timedelta(0))
+    assert await job.run_once() >= 1
+    kinds = [kind for kind, _ in await _nudges(instance, alice)]
+    assert kinds.count("going-cold") == 1
+    [(_, reason)] = [n for n in await _nudges(instance, alice) if n[0] == "going-cold"]
+    assert reason == "You and bob are close (you follow each other, a reply); the last interaction was 0 days ago"
+    await job.run_once()
+    assert [kind for kind, _ in await _nudges(instance, alice)].count("going-cold") == 1  # once per cold spell

@@ -16,6 +16,7 @@ from fedinet.web.fedinet_api import (
     profiles,
     proposals,
     reputation,
+    ties,
     whom_to_ask,
 )
 
@@ -28,4 +29,5 @@ ROUTES: list[web.RouteTableDef] = [
     nudges.routes,
     profiles.routes,
     whom_to_ask.routes,
+    ties.routes,
 ]

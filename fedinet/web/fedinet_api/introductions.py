@@ -184,8 +184,22 @@ async def answer(request: web.Request) -> web.Response:
     """As target, accept (connected) or decline an introduction (INTRO-6)."""
     introduction_id, account, given = await _check_shown(request), current_account(request), await params(request)
     accept = required_flag(given, "accept")
-    row = await introductions.answer(database_of(request), account, introduction_id, accept=accept)
+    row = await introductions.answer(
+        database_of(request), account, introduction_id, accept=accept,
+        settings=settings_of(request), greeting=given.text("greeting") or "",
+    )
     return await _entity(request, row.id)
+
+
+@routes.post(INTRODUCTION + "/ask-more")
+@requires("write")
+async def ask_more(request: web.Request) -> web.Response:
+    """As connector, ask the requester for more before deciding: a direct message to them."""
+    introduction_id, account, given = await _check_shown(request), current_account(request), await params(request)
+    await introductions.ask_for_more(
+        database_of(request), settings_of(request), account, introduction_id, given.text("question") or ""
+    )
+    return await _entity(request, introduction_id)
 
 
 @routes.post(INTRODUCTION + "/outcome")
