@@ -39,6 +39,7 @@ class ProposalFilter:
     local: bool = False
     domain: str | None = None
     actor_id: int | None = None
+    within: frozenset[int] | None = None  # authors in the viewer's network (`network_of`)
 
 
 def _follows(viewer_id: int) -> ColumnElement[bool]:
@@ -94,6 +95,8 @@ async def proposals(
         query = query.where(Status.actor_id.in_(select(Actor.id).where(func.lower(Actor.domain) == wanted.domain)))
     if wanted.actor_id is not None:
         query = query.where(Status.actor_id == wanted.actor_id)
+    if wanted.within is not None:
+        query = query.where(Status.actor_id.in_(sorted(wanted.within)))
     rows = list((await session.scalars(keyset(query, Status.id, page))).unique())
     return newest_first(rows, page)
 
@@ -243,3 +246,20 @@ async def introductions_by_uris(session: AsyncSession, uris: Collection[str]) ->
             if uri is not None:
                 found[uri] = row
     return found
+
+
+async def network_of(session: AsyncSession, actor_id: int, distance: int) -> frozenset[int]:
+    """Actors within `distance` (1 or 2) follow steps of `actor_id`, either way (accepted)."""
+    found: set[int] = set()
+    frontier = {actor_id}
+    for _ in range(distance):
+        rows = await session.execute(
+            select(Follow.follower_id, Follow.followee_id).where(
+                Follow.state == "accepted",
+                or_(Follow.follower_id.in_(sorted(frontier)), Follow.followee_id.in_(sorted(frontier))),
+            )
+        )
+        reached = {other for pair in rows for other in pair} - found - {actor_id}
+        found |= reached
+        frontier = reached
+    return frozenset(found)

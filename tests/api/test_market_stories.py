@@ -108,3 +108,23 @@ async def test_an_introduction_from_request_to_outcome(start_instance, http) -> 
     evidence_of_bob = (await bob_api.get(f"{API}/accounts/{bob.actor.id}/evidence")).body
     outcomes = [e for e in evidence_of_bob if e["kind"] == "outcome"]
     assert [(e["author"]["acct"], e["outcome"], e["note"]) for e in outcomes] == [("alice", "helped", "Great advice")]
+
+
+async def test_asks_by_network_distance(instance, http) -> None:  # type: ignore[no-untyped-def]
+    alice, bob, carol, dave = [await instance.create_member(name) for name in ("alice", "bob", "carol", "dave")]
+    await follows.follow(instance.db, alice, bob.actor)
+    await follows.follow(instance.db, carol, bob.actor)  # carol → bob ← alice: carol is alice's second degree
+    for member in (bob, carol, dave):
+        await proposals.publish(instance.db, instance.settings, member, kind="ask", name=f"Help {member.username}")
+    api = await Apps(http, instance).log_in("alice")
+
+    async def titles(**filters: str) -> list[str]:
+        reply = await api.get(f"{API}/proposals", **filters)
+        assert reply.status == 200, reply.body
+        return sorted(entry["title"] for entry in reply.body)
+
+    assert await titles(distance="1") == ["Help bob"]
+    assert await titles(distance="2") == ["Help bob", "Help carol"]
+    assert await titles() == ["Help bob", "Help carol", "Help dave"]
+    assert (await api.get(f"{API}/proposals", distance="3")).status == 422
+    assert (await Apps(http, instance).anonymous().get(f"{API}/proposals", distance="1")).status == 401

@@ -7,6 +7,8 @@ or direct proposal is 404 to anyone outside its audience, and never listed for t
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -200,7 +202,8 @@ async def create(request: web.Request) -> web.Response:
 @requires("read", optional=True)
 async def index(request: web.Request) -> web.Response:
     """Proposals the caller may see, newest first: by `kind`, `topic`, `state`, `instance`
-    (a domain, or `local`) and `account_id`."""
+    (a domain, or `local`), `account_id` and `distance` (1 or 2: by people within that many
+    follow steps of the caller, either way)."""
     viewer, given, settings = optional_account(request), await params(request), settings_of(request)
     kind = choice(given, "kind", tuple(proposals.KINDS))
     topic = given.text("topic")
@@ -217,8 +220,13 @@ async def index(request: web.Request) -> web.Response:
         domain=instance if instance and instance not in ("local", settings.domain.lower()) else None,
         actor_id=actor_id,
     )
+    distance = given.integer("distance", low=1, high=2)
     page = await requested_page(request)
     async with database_of(request).session() as session:
+        if distance is not None:
+            if viewer is None:
+                raise web.HTTPUnauthorized(text="distance is measured from the caller: log in")
+            wanted = dataclasses.replace(wanted, within=await pages.network_of(session, viewer.actor_id, distance))
         found = await pages.proposals(session, viewer_actor(viewer), wanted, page, utc_now())
         body = await render_proposals(session, settings, found, viewer)
     return paged_json(request, body, [status.id for status in found])
