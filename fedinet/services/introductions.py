@@ -63,6 +63,8 @@ async def request(
         me = await _actor(session, account)
         _distinct(me, connector, target)
         await _not_blocked(session, me, connector, target)
+        if await queries.open_introduction(session, me.id, connector.id, target.id) is not None:
+            raise Conflict("you already asked for this introduction; it is still open")
         row = Introduction(
             id=new_id(), connector=connector, introduced=me, target=target, state="requested", **texts
         )

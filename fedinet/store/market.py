@@ -47,6 +47,21 @@ async def introduction_by_uri(session: AsyncSession, uri: str) -> Introduction |
     )
 
 
+async def open_introduction(
+    session: AsyncSession, introduced_id: int, connector_id: int, target_id: int
+) -> Introduction | None:
+    """An introduction of these three people that is still under way (not declined, rejected
+    or connected)."""
+    return await session.scalar(
+        select(Introduction).where(
+            Introduction.introduced_id == introduced_id,
+            Introduction.connector_id == connector_id,
+            Introduction.target_id == target_id,
+            Introduction.state.in_(("requested", "awaiting-consent", "consented", "offered")),
+        )
+    )
+
+
 async def introductions_of(session: AsyncSession, actor_id: int) -> list[Introduction]:
     """Introductions a member takes part in (as any of the three parties), newest first."""
     return list(

@@ -18,21 +18,30 @@ async def _nudges(instance, account):  # type: ignore[no-untyped-def]
     return [(row.kind, row.reason) for row in await nudges.list_for(instance.db, account)]
 
 
-async def test_an_organisers_announcement_nudges_her_connections(start_instance) -> None:  # type: ignore[no-untyped-def]
+async def test_an_organisers_announcement_nudges_her_connections(start_instance, http) -> None:  # type: ignore[no-untyped-def]
+    """Through the APIs of two instances: the organiser posts (Mastodon API), her followers on
+    the other instance read their nudges (fedinet API)."""
     home, other = await start_instance(), await start_instance()
     alice, bob = await home.create_member("alice"), await home.create_member("bob")
-    organiser = await other.create_member("organiser")
+    await other.create_member("organiser")
     for member in (alice, bob):
         await follow_across(home, member, other, "organiser")
-    await proposals.publish(home.db, home.settings, alice, kind="offer", name="Talks on Python", topics=["python"])
-    await statuses.post(other.db, other.settings, organiser, "Organising PyDay in May! #lookingfor speakers #python")
+    alice_api, bob_api = await Apps(http, home).log_in("alice"), await Apps(http, home).log_in("bob")
+    offered = await alice_api.call("POST", "/api/fedinet/v1/proposals", json={"kind": "offer", "title": "Talks on Python", "topics": ["python"]})
+    assert offered.status == 200, offered.body
+    organiser_api = await Apps(http, other).log_in("organiser")
+    posted = await organiser_api.post("/api/v1/statuses", status="Organising PyDay in May! #lookingfor speakers #python")
+    assert posted.status == 200, posted.body
     await settle(home, other)
 
-    assert await _nudges(home, alice) == [
-        ("ask-matches-you", f"organiser@{other.domain} asks: “Organising PyDay in May! #lookingfor speakers #python” — you help with #python")
-    ]
-    [(kind, reason)] = await _nudges(home, bob)
-    assert kind == "connection-needs-help" and reason.startswith(f"organiser@{other.domain}, whom you follow, may need help")
+    [for_alice] = (await alice_api.get("/api/fedinet/v1/nudges")).body
+    assert for_alice["kind"] == "ask-matches-you" and for_alice["link"] == posted.body["url"]
+    assert for_alice["reason"] == (
+        f"organiser@{other.domain} asks: “Organising PyDay in May! #lookingfor speakers #python” — you help with #python"
+    )
+    [for_bob] = (await bob_api.get("/api/fedinet/v1/nudges")).body
+    assert for_bob["kind"] == "connection-needs-help"
+    assert for_bob["reason"].startswith(f"organiser@{other.domain}, whom you follow, may need help")
 
 
 async def test_an_ask_from_a_mastodon_client_nudges_a_matching_member_by_direct_message(instance, http) -> None:  # type: ignore[no-untyped-def]

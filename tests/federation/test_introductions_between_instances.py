@@ -163,6 +163,8 @@ async def test_the_connector_declines_a_request(start_instance) -> None:  # type
         one.db, alice, bob_at_one, carol_at_one, content="SEO help", reason="Carol knows SEO", benefit="Coffee"
     )
     await settle(one, two, three)
+    with pytest.raises(Conflict, match="already asked"):  # one open request at a time
+        await introductions.request(one.db, alice, bob_at_one, carol_at_one, content="x", reason="y", benefit="z")
     at_two = await _introduction(two, request_uri=requested.request_uri)
     await introductions.decline_request(two.db, bob, at_two.id, reason="Carol is overloaded this month")
     await settle(one, two, three)
