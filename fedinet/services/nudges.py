@@ -43,7 +43,6 @@ from fedinet.services.ties import COLD_AFTER, cooling_ties
 from fedinet.store.database import Database
 from fedinet.store.models import (
     Account,
-    Actor,
     Evidence,
     Follow,
     InstanceSetting,

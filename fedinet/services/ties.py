@@ -40,8 +40,8 @@ from fedinet.config import Settings
 from fedinet.market import whom_to_ask as ranking
 from fedinet.services import follows, statuses
 from fedinet.services.errors import Conflict, InvalidInput
-from fedinet.services.whom_to_ask import _excluded, _Ids
 from fedinet.store import follows as follow_queries
+from fedinet.store.id_sets import IdSet, left_out_for
 from fedinet.store import relationships as relationship_queries
 from fedinet.store import ties as queries
 from fedinet.store.database import Database
@@ -231,9 +231,9 @@ async def _standings(session: AsyncSession, account: Account, now: datetime, inn
     many ties."""
     me = account.actor_id
     ties = await queries.ties_of(session, me)
-    ids = _Ids(session.bind.dialect.name)
+    ids = IdSet(session.bind.dialect.name)
     others = {tie.target if tie.source == me else tie.source for tie in ties}
-    left_out = await _excluded(session, ids, me) if others else set()
+    left_out = await left_out_for(session, ids, me) if others else set()
     if others - left_out:
         left_out |= set(await session.scalars(
             select(Actor.id).where(ids.among(Actor.id, others - left_out), Actor.actor_type.in_(NOT_TIES))

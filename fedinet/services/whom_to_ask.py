@@ -15,7 +15,7 @@ queries (about thirty), whatever the size of the network:
 4. who is left out (suspended members, blocked domains, blocks either way), how many others
    (not left out) acknowledged each topical person's help, and names and trust scores.
 
-A set of ids travels as one bound parameter (`_Ids`), and the queries say which index to walk
+A set of ids travels as one bound parameter (`IdSet`), and the queries say which index to walk
 where SQLite would otherwise pick a worse one (see `_follows_between` and `_kind`).
 bench/whom_to_ask.py measures it.
 """
@@ -28,8 +28,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, Text, any_, bindparam, cast, func, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Select, Text, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -39,11 +38,10 @@ from fedinet.market import whom_to_ask as ranking
 from fedinet.services.errors import NotFound
 from fedinet.store import market_profiles as profile_queries
 from fedinet.store.database import Database
+from fedinet.store.id_sets import IdSet, left_out_for
 from fedinet.store.models import (
     Account,
     Actor,
-    ActorBlock,
-    DomainBlock,
     Evidence,
     Follow,
     Introduction,
@@ -101,7 +99,7 @@ async def gather(
 ) -> tuple[ranking.Market, set[int]]:
     """The ranking's inputs around one ask, and whom the asker follows."""
     clock = clock or _Clock(None)
-    ids = _Ids(session.bind.dialect.name)
+    ids = IdSet(session.bind.dialect.name)
     me = asker.id
     ties: list[ranking.Tie] = []
     vouches: dict[int, ranking.Vouch] = {}  # by evidence id: several queries may find one
@@ -165,7 +163,7 @@ async def gather(
     clock.lap("second degree")
 
     # 4. Who is left out; how many others thanked each topical person; names and trust.
-    excluded = await _excluded(session, ids, me)
+    excluded = await left_out_for(session, ids, me)
     helped: dict[int, int] = {}
     if topical:
         query = (
@@ -192,21 +190,6 @@ async def gather(
 
 
 # Queries
-
-
-class _Ids:
-    """`column IN (ids)` with the whole set as one bound parameter: a JSON array read by
-    `json_each` on SQLite, an array on PostgreSQL. Thousands of ids as separate parameters
-    cost more to expand than the query takes, and run into the backends' parameter limits."""
-
-    def __init__(self, dialect: str) -> None:
-        self.dialect = dialect
-
-    def among(self, column: Any, ids: Collection[int]) -> Any:
-        values = sorted(ids)
-        if self.dialect == "sqlite":
-            return column.in_(select(func.json_each(json.dumps(values)).table_valued("value").c.value))
-        return column == any_(bindparam(None, values, type_=ARRAY(BigInteger)))
 
 
 def _kind(kind: str, by_author: bool) -> Any:
@@ -261,7 +244,7 @@ def _introduction_ties(rows: Iterable[Any]) -> list[ranking.Tie]:
     return [ranking.Tie(introduced, target, ranking.INTRODUCTION, at) for introduced, target, at in rows]
 
 
-def _follows_between(ids: _Ids, followers: Collection[int], followees: Collection[int]) -> Select[Any]:
+def _follows_between(ids: IdSet, followers: Collection[int], followees: Collection[int]) -> Select[Any]:
     """Follows from any of `followers` to any of `followees`. `followee_id + 0` keeps SQLite
     from probing the (follower, followee) index once per pair of ids (|followers| × |followees|
     seeks: 150 ms for 2,000 × 500); it walks each follower's entries and tests those instead."""
@@ -283,7 +266,7 @@ async def _replies(session: AsyncSession, me: int) -> list[ranking.Tie]:
     return ties
 
 
-async def _offers(session: AsyncSession, ids: _Ids, asker: Actor, ask: ranking.Ask) -> list[ranking.Offer]:
+async def _offers(session: AsyncSession, ids: IdSet, asker: Actor, ask: ranking.Ask) -> list[ranking.Offer]:
     """Open offers tagged with one of the ask's topics, with what decides who may see them."""
     rows = await session.execute(
         select(Status.id, Status.actor_id, Status.visibility, StatusTag.name)
@@ -318,23 +301,7 @@ async def _profiles(session: AsyncSession, topics: Sequence[str]) -> list[rankin
     return [ranking.Profile(owner, frozenset(names), audience) for owner, (audience, names) in found.items()]
 
 
-async def _excluded(session: AsyncSession, ids: _Ids, me: int) -> set[int]:
-    """Suspended members, actors of blocked domains (and their subdomains), and everyone the
-    asker blocks or who blocks the asker."""
-    excluded = set(await session.scalars(select(Account.actor_id).where(Account.suspended_at.is_not(None))))
-    blocks = await session.execute(
-        select(ActorBlock.blocker_id, ActorBlock.blocked_id).where(or_(ActorBlock.blocker_id == me, ActorBlock.blocked_id == me))
-    )
-    excluded |= {other for pair in blocks for other in pair if other != me}
-    domains = list(await session.scalars(select(DomainBlock.domain)))
-    if domains:
-        matches = [Actor.domain == domain for domain in domains]
-        matches += [Actor.domain.endswith("." + domain, autoescape=True) for domain in domains]
-        excluded |= set(await session.scalars(select(Actor.id).where(or_(*matches))))
-    return excluded
-
-
-async def _people(session: AsyncSession, ids: _Ids, involved: set[int]) -> dict[int, ranking.Person]:
+async def _people(session: AsyncSession, ids: IdSet, involved: set[int]) -> dict[int, ranking.Person]:
     """Names and trust of everyone involved."""
     scores = {
         actor_id: (percentile, established)

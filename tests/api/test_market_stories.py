@@ -68,8 +68,9 @@ async def test_the_founders_ask_reaches_the_consultant_who_is_thanked(start_inst
 
 async def test_an_introduction_from_request_to_outcome(start_instance, http) -> None:  # type: ignore[no-untyped-def]
     one, two = await start_instance(), await start_instance()
-    alice, bob = await one.create_member("alice"), await one.create_member("bob")
-    carol = await two.create_member("carol")
+    await one.create_member("alice")
+    bob = await one.create_member("bob")
+    await two.create_member("carol")
     alice_api, bob_api = await Apps(http, one).log_in("alice"), await Apps(http, one).log_in("bob")
     carol_api = await Apps(http, two).log_in("carol")
     carol_at_one = await find_actor(one.db, one.transport, one.settings, f"carol@{two.domain}")
