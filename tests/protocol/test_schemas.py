@@ -141,6 +141,18 @@ def test_hashtag_limits() -> None:
     assert _schema_error(document).startswith("$.object.tag[0].name:")
 
 
+def test_audience_and_proof_set_limits() -> None:
+    """LIMIT-1: at most 500 addressees and 10 proofs, so that a hostile object is cheap to refuse."""
+    document = _document("vouch")
+    document["object"]["to"] = [f"https://b.example/users/u{n}" for n in range(500)]
+    validate(document)
+    document["object"]["to"].append("https://b.example/users/one-more")
+    assert _schema_error(document).startswith("$.object.to")
+    document = _document("vouch")
+    document["object"]["proof"] = [document["object"]["proof"]] * 11
+    assert _schema_error(document).startswith("$.object.proof")
+
+
 def test_uri_limit() -> None:
     document = _document("vouch")
     document["object"]["vouchesFor"] = "https://a.example/" + "p" * (2048 - len("https://a.example/"))
