@@ -23,7 +23,12 @@ async def _scores(instance) -> dict[str, ReputationScore]:  # type: ignore[no-un
 
 
 def _cli(instance, *args: str):  # type: ignore[no-untyped-def]
-    return run_fedinet(*args, data_dir=instance.settings.data_dir, FEDINET_BASE_URL=instance.base_url)
+    return run_fedinet(
+        *args,
+        data_dir=instance.settings.data_dir,
+        FEDINET_BASE_URL=instance.base_url,
+        FEDINET_DATABASE_URL=instance.settings.database_url,
+    )
 
 
 async def test_trust_flows_from_the_seed_along_federated_vouches(start_instance, http) -> None:  # type: ignore[no-untyped-def]
@@ -74,8 +79,9 @@ async def test_trust_flows_from_the_seed_along_federated_vouches(start_instance,
     assert summary.records == 0 and set(await _scores(one)) == {founder.actor.uri}
 
 
-async def test_recompute_and_export_from_the_command_line(start_instance, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    instance = await start_instance()
+async def test_recompute_and_export_from_the_command_line(start_instance, database_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite and PostgreSQL."""
+    instance = await start_instance(database_url=database_url)
     founder = await instance.create_member("founder", role="admin")
     bob, carol = await instance.create_member("bob"), await instance.create_member("carol")
     await evidence.vouch(instance.db, founder, bob.actor, "friend")
