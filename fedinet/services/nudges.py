@@ -307,14 +307,8 @@ async def _helping_topics(session: AsyncSession, actor_ids: set[int]) -> dict[in
     """Topics each actor helps with: their open offers', their market profile's, and those
     they were vouched for."""
     topics: dict[int, set[str]] = {actor_id: set() for actor_id in actor_ids}
-    offers = await session.execute(
-        select(Status.actor_id, StatusTag.name)
-        .join(Proposal, Proposal.status_id == Status.id)
-        .join(StatusTag, StatusTag.status_id == Status.id)
-        .where(Status.actor_id.in_(actor_ids), Proposal.purpose == "offer", Proposal.state == "open")
-    )
-    for actor_id, name in offers:
-        topics[actor_id].add(name)
+    for actor_id, names in (await _open_proposal_topics(session, actor_ids, "offer")).items():
+        topics[actor_id] |= names
     vouches = await session.execute(
         select(Evidence.subject_id, Evidence.topics).where(
             Evidence.subject_id.in_(actor_ids), Evidence.kind == "vouch", Evidence.revoked_at.is_(None)
@@ -334,12 +328,17 @@ async def _helping_topics(session: AsyncSession, actor_ids: set[int]) -> dict[in
 
 async def _asking_topics(session: AsyncSession, actor_ids: set[int]) -> dict[int, set[str]]:
     """Topics of each actor's open asks."""
+    return await _open_proposal_topics(session, actor_ids, "request")
+
+
+async def _open_proposal_topics(session: AsyncSession, actor_ids: set[int], purpose: str) -> dict[int, set[str]]:
+    """Topics of each actor's open proposals with this purpose (`offer` or `request`)."""
     topics: dict[int, set[str]] = {}
     rows = await session.execute(
         select(Status.actor_id, StatusTag.name)
         .join(Proposal, Proposal.status_id == Status.id)
         .join(StatusTag, StatusTag.status_id == Status.id)
-        .where(Status.actor_id.in_(actor_ids), Proposal.purpose == "request", Proposal.state == "open")
+        .where(Status.actor_id.in_(actor_ids), Proposal.purpose == purpose, Proposal.state == "open")
     )
     for actor_id, name in rows:
         topics.setdefault(actor_id, set()).add(name)

@@ -4,27 +4,18 @@ without writing anything."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from sqlalchemy import func, select
-from support.api_client import Api, Apps
+from support.api_client import Apps, members
+from support.api_client import fedinet_post as post_json
 from support.federation import settle
 from support.instances import RunningInstance
 
-from fedinet.store.models import Account, Evidence
+from fedinet.store.models import Evidence
 
 API = "/api/fedinet/v1"
 
 
-async def members(http, instance: RunningInstance, *names: str) -> tuple[dict[str, Account], dict[str, Api]]:  # type: ignore[no-untyped-def]
-    apps = Apps(http, instance)
-    accounts = {name: await instance.create_member(name) for name in names}
-    return accounts, {name: await apps.log_in(name) for name in names}
-
-
-async def post_json(api: Api, path: str, body: dict[str, Any]) -> tuple[int, Any]:
-    reply = await api.call("POST", API + path, json=body)
-    return reply.status, reply.body
 
 
 async def evidence_rows(instance: RunningInstance) -> int:

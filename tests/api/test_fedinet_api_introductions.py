@@ -4,10 +4,10 @@ outcomes (seen by the parties only), and bad input refused without writing anyth
 
 from __future__ import annotations
 
-from typing import Any
 
 from sqlalchemy import func, select
 from support.api_client import Api, Apps
+from support.api_client import fedinet_post as post_json
 from support.federation import settle
 from support.instances import RunningInstance
 
@@ -22,10 +22,6 @@ async def members(http, instance: RunningInstance, *names: str) -> tuple[dict[st
     accounts: dict[str, Account] = {name: await instance.create_member(name) for name in names}
     return {name: str(a.actor_id) for name, a in accounts.items()}, {name: await apps.log_in(name) for name in names}
 
-
-async def post_json(api: Api, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    reply = await api.call("POST", API + path, json=body or {})
-    return reply.status, reply.body
 
 
 async def listed(api: Api, **query: str) -> list[tuple[str, str | None]]:

@@ -6,16 +6,16 @@ sees a followers-only or direct proposal."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from support.api_client import Api, Apps
+from support.api_client import Api, Apps, members
+from support.api_client import fedinet_post as post_json
 from support.federation import settle
 from support.instances import RunningInstance
 
 from fedinet.clock import utc_now
-from fedinet.store.models import Account, Agreement, Evidence, Proposal, Status
+from fedinet.store.models import Agreement, Evidence, Proposal, Status
 
 API = "/api/fedinet/v1"
 
@@ -26,15 +26,6 @@ async def instance(start_instance, database_url):  # type: ignore[no-untyped-def
     return await start_instance(database_url=database_url)
 
 
-async def members(http, instance: RunningInstance, *names: str) -> tuple[dict[str, Account], dict[str, Api]]:  # type: ignore[no-untyped-def]
-    apps = Apps(http, instance)
-    accounts = {name: await instance.create_member(name) for name in names}
-    return accounts, {name: await apps.log_in(name) for name in names}
-
-
-async def post_json(api: Api, path: str, body: dict[str, Any]) -> tuple[int, Any]:
-    reply = await api.call("POST", API + path, json=body)
-    return reply.status, reply.body
 
 
 async def count(instance: RunningInstance, model: type) -> int:  # type: ignore[type-arg]

@@ -1,5 +1,6 @@
-"""A member's Mastodon API client over plain HTTP: one registered app per instance, a token
-per member (the password grant), and calls that return status, JSON body and headers."""
+"""A member's API client over plain HTTP: one registered app per instance, a token per
+member (the password grant), and calls that return status, JSON body and headers — for the
+Mastodon API and the fedinet API alike."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 
 import aiohttp
 from multidict import CIMultiDictProxy
-
 from support.instances import TEST_PASSWORD, RunningInstance
+
+from fedinet.store.models import Account
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,19 @@ class Apps:
 
     def anonymous(self) -> Api:
         return Api(self.http, self.instance.base_url, "")
+
+
+FEDINET_API = "/api/fedinet/v1"
+
+
+async def members(http: aiohttp.ClientSession, instance: RunningInstance, *names: str) -> tuple[dict[str, Account], dict[str, Api]]:
+    """New members of `instance`, and an API client logged in as each."""
+    apps = Apps(http, instance)
+    accounts = {name: await instance.create_member(name) for name in names}
+    return accounts, {name: await apps.log_in(name) for name in names}
+
+
+async def fedinet_post(api: Api, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    """POST a JSON body to the fedinet API (`path` below /api/fedinet/v1): status and body."""
+    reply = await api.call("POST", FEDINET_API + path, json=body or {})
+    return reply.status, reply.body
