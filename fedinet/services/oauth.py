@@ -15,6 +15,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from fedinet.clock import utc_now
 from fedinet.services import accounts as account_service
@@ -22,7 +23,7 @@ from fedinet.services.errors import InvalidInput, ServiceError
 from fedinet.services.passwords import spend_verification_time, verify_password
 from fedinet.services.scopes import format_scopes, parse_scopes
 from fedinet.store.database import Database
-from fedinet.store.models import Account, OAuthApplication, OAuthAuthorizationCode, OAuthToken
+from fedinet.store.models import Account, Actor, OAuthApplication, OAuthAuthorizationCode, OAuthToken
 
 OOB_REDIRECT = "urn:ietf:wg:oauth:2.0:oob"
 CODE_LIFETIME = timedelta(minutes=10)
@@ -205,12 +206,19 @@ async def revoke(db: Database, application: OAuthApplication, access_token: str)
 async def token_for(db: Database, access_token: str) -> tuple[OAuthToken, Account | None] | None:
     """The live token and its member (None for app tokens); None if unknown or revoked."""
     async with db.session() as session:
-        token = await session.scalar(
-            select(OAuthToken).where(OAuthToken.token_hash == _digest(access_token))
-        )
-        if token is None or token.revoked_at is not None:
-            return None
-        account = await session.get(Account, token.account_id) if token.account_id else None
-    if account is not None and account.is_suspended:
+        # One query on every API request: the member and actor, not the actor's keys (they
+        # would be loaded for nothing; code that signs loads its own actor with its keys).
+        found = (
+            await session.execute(
+                select(OAuthToken, Account)
+                .outerjoin(Account, Account.id == OAuthToken.account_id)
+                .options(joinedload(Account.actor).raiseload(Actor.keys))
+                .where(OAuthToken.token_hash == _digest(access_token))
+            )
+        ).first()
+    if found is None:
+        return None
+    token, account = found
+    if token.revoked_at is not None or (account is not None and account.is_suspended):
         return None
     return token, account
