@@ -222,6 +222,8 @@ async def receive_offer(db: Database, responder: Actor, offer_uri: str, proposal
             return None
         if not is_open(status.proposal) or not await statuses.can_see(session, status, responder):
             return None
+        if await queries.pending_agreement(session, status.id, responder.id) is not None:
+            return None  # one pending response per person, as for members here
         agreement = Agreement(
             id=new_id(),
             offer_uri=offer_uri,

@@ -18,7 +18,8 @@ from fedinet.federation.signing.keys import generate_ed25519_keypair, load_priva
 from fedinet.federation.signing.proofs import create_proof
 from fedinet.market import vocabulary as vocab
 from fedinet.store import market as market_queries
-from fedinet.store.models import Evidence, InboxItem
+from fedinet.services import proposals
+from fedinet.store.models import Agreement, Evidence, InboxItem
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -175,3 +176,33 @@ async def test_an_introduction_offered_without_consent_is_refused(setting, http)
     assert code == 400 and "consent-missing" in str(body), body
     _, inbox, dropped = await stored(instance)
     assert inbox == 0 and dropped == {"consent-missing": 1}
+
+
+async def test_one_pending_response_per_remote_responder(setting, http) -> None:  # type: ignore[no-untyped-def]
+    """AGREE-1: a server that sends Offer after Offer still makes one pending response."""
+    instance, alice, remote, _keys = setting
+    eve = f"{remote.base_url}/users/eve"
+    ask = await proposals.publish(instance.db, instance.settings, alice, kind="ask", name="A ladder")
+    for number in (1, 2):
+        offer = {
+            "@context": vocab.CONTEXT,
+            "id": f"{eve}/offers/{number}",
+            "type": "Offer",
+            "actor": eve,
+            "to": [alice.actor.uri],
+            "content": f"Offer number {number}",
+            "object": {
+                "type": "Agreement",
+                "stipulates": {
+                    "type": "Commitment",
+                    "satisfies": f"{ask.uri}#primary",
+                    "resourceQuantity": {"hasUnit": "one", "hasNumericalValue": "1"},
+                },
+            },
+        }
+        code, body = await remote.post(http, alice.actor.inbox_url, offer)
+        assert code == 202, body
+    await settle(instance)
+    async with instance.db.session() as session:
+        rows = (await session.scalars(select(Agreement))).all()
+    assert [(row.message, row.state) for row in rows] == [("Offer number 1", "offered")]
