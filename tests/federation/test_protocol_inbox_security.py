@@ -17,8 +17,8 @@ from support.federation import fake_remote, settle
 from fedinet.federation.signing.keys import generate_ed25519_keypair, load_private_key
 from fedinet.federation.signing.proofs import create_proof
 from fedinet.market import vocabulary as vocab
-from fedinet.store import market as market_queries
 from fedinet.services import proposals
+from fedinet.store import market as market_queries
 from fedinet.store.models import Agreement, Evidence, InboxItem
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
