@@ -65,6 +65,7 @@ KINDS = {
 }
 NEED_TAGS = frozenset({"ask", "help", "hiring", "lookingfor", "needhelp"})
 OFFER_TAGS = frozenset({"offer"})
+_ROLE_WAITING = {"requested": "connector", "awaiting-consent": "introduced", "offered": "target"}
 CURSOR_KEY = "nudges.cursor"
 COLD_CHECK_KEY = "nudges.cold_checked_at"
 BATCH = 200
@@ -235,7 +236,8 @@ class NudgeJob:
                 continue
             who, whom = _waiting_parties(row)
             subject = f"{row.uri or row.request_uri}#{row.state}"
-            created += await self.nudge(account, "introduction-waiting", subject, f"{who} {verb} {whom}", _intro_link(self._settings, row))
+            link = _intro_link(self._settings, _ROLE_WAITING[row.state], row.state)
+            created += await self.nudge(account, "introduction-waiting", subject, f"{who} {verb} {whom}", link)
         for row in connected:
             if now - as_utc(row.updated_at) < self._outcome_delay or row.uri is None:
                 continue
@@ -243,7 +245,9 @@ class NudgeJob:
                 account = members.get(party_id)
                 if account is not None and (party_id, row.uri) not in reported:
                     reason = f"Did your introduction to {other.handle} by {row.connector.handle} help? Tell them."
-                    created += await self.nudge(account, "did-it-help", row.uri, reason, _intro_link(self._settings, row))
+                    role = "introduced" if party_id == row.introduced_id else "target"
+                    link = _intro_link(self._settings, role, "connected")
+                    created += await self.nudge(account, "did-it-help", row.uri, reason, link)
         return created
 
     async def nudge(self, account: Account, kind: str, subject_uri: str, reason: str, link: str) -> int:
@@ -279,8 +283,9 @@ def _waiting_parties(row: Introduction) -> tuple[str, str]:
     return row.connector.handle, row.introduced.handle
 
 
-def _intro_link(settings: Settings, row: Introduction) -> str:
-    return settings.url(f"/api/fedinet/v1/introductions?id={row.id}")
+def _intro_link(settings: Settings, role: str, state: str) -> str:
+    """Where the member acts: their introductions in this role and state (fedinet API)."""
+    return settings.url(f"/api/fedinet/v1/introductions?role={role}&state={state}")
 
 
 async def _members(session: AsyncSession) -> dict[int, Account]:

@@ -111,6 +111,8 @@ async def test_introductions_waiting_and_did_it_help(instance) -> None:  # type:
     await job.run_once()
     [(kind, reason)] = await _nudges(instance, bob)
     assert kind == "introduction-waiting" and reason == f"alice@{instance.domain} asks you to introduce them to carol@{instance.domain}"
+    [waiting] = await nudges.list_for(instance.db, bob)
+    assert waiting.link == f"{instance.base_url}/api/fedinet/v1/introductions?role=connector&state=requested"
 
     await introductions.introduce(instance.db, bob, content="Alice builds things", request_id=row.id)
     await settle(instance)
