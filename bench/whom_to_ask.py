@@ -40,6 +40,7 @@ from fedinet.clock import utc_now
 from fedinet.config import Settings, load_settings
 from fedinet.ids import new_id
 from fedinet.market import whom_to_ask as ranking
+from fedinet.market.vocabulary import topic_keys
 from fedinet.services import accounts, proposals
 from fedinet.services import whom_to_ask as service
 from fedinet.services.instance import set_up_database
@@ -48,6 +49,7 @@ from fedinet.store.models import (
     Account,
     Actor,
     Evidence,
+    EvidenceTopic,
     Follow,
     Introduction,
     MarketProfile,
@@ -184,6 +186,10 @@ async def fill(db: Database, settings: Settings, options: argparse.Namespace) ->
             evidence.append(_evidence(10**8 + n, "vouch", me, other, gen.topics(2), now))
         evidence = [row for row in evidence if row["author_id"] != row["subject_id"]]
         await _insert(session, Evidence, evidence)
+        stored = await session.execute(select(Evidence.id, Evidence.topics).where(Evidence.kind == "vouch"))
+        await _insert(session, EvidenceTopic, [
+            {"evidence_id": evidence_id, "topic": topic} for evidence_id, topics in stored for topic in topic_keys(topics)
+        ])
         introductions = [
             {"id": unique_id(now), "connector_id": rng.choice(ids), "introduced_id": rng.choice(ids), "target_id": rng.choice(ids),
              "state": "connected", "created_at": now, "updated_at": now - timedelta(days=rng.randint(0, 400))}

@@ -115,3 +115,17 @@ def is_proposal(document: Any) -> bool:
         and document.get("type") in ("Note", "Proposal")
         and "purpose" in document
     )
+
+
+def topic_key(name: object) -> str | None:
+    """A topic as fedinet compares topics: lower case, without '#'; None if unusable."""
+    if not isinstance(name, str):
+        return None
+    key = name.strip().removeprefix("#").lower()
+    return key if key and len(key) <= MAX_TOPIC else None
+
+
+def topic_keys(names: object) -> list[str]:
+    """The distinct usable topic keys of a list of names."""
+    found = [topic_key(name) for name in (names if isinstance(names, list) else [])]
+    return list(dict.fromkeys(key for key in found if key))

@@ -11,6 +11,7 @@ from fedinet.reputation.balance import Ledger, ledger
 from fedinet.reputation.evidence import Evidence
 from fedinet.reputation.explain import Explanation, explain
 from fedinet.reputation.graph import VouchGraph, build_graph
+from fedinet.reputation.support import corroborated, published
 from fedinet.reputation.trust import TrustFlow, propagate
 
 
@@ -20,6 +21,7 @@ class Parameters:
 
     restart: float = 0.3  # share of the seeds' budget injected each round; 1 - restart is passed on
     pass_cap: float = 1.0  # an actor other than a seed passes on at most this many even shares
+    vouchers_needed: int = 2  # corroborated vouchers an actor needs to rank with the corroborated (1: no tiers)
     established: float = 0.1  # trust (1.0 = the average reached actor) from which an actor is established
     not_helped: float = -0.5  # what an introduction outcome with "helped": false counts
     dominance: float = 0.5  # warn when one voucher provides more than this share of an actor's trust
@@ -31,6 +33,8 @@ class Parameters:
             raise ValueError("restart must be between 0 and 1")
         if self.pass_cap <= 0 or self.established < 0 or not 0 < self.dominance <= 1:
             raise ValueError("pass_cap must be positive, established non-negative, dominance in (0, 1]")
+        if self.vouchers_needed < 1:
+            raise ValueError("vouchers_needed must be at least 1")
         if self.not_helped > 0:
             raise ValueError("not_helped must be negative or zero")
 
@@ -43,6 +47,7 @@ class ActorScore:
     established: bool
     balance: float  # help given minus help received, weighted
     connector: float
+    corroborated: bool = True  # vouched for by enough corroborated actors (or a seed); ranks above the rest
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -62,10 +67,11 @@ class Reputation:
     graph: VouchGraph
     flow: TrustFlow
     unit: float  # the raw trust worth 1.0
-    trust: np.ndarray
+    trust: np.ndarray  # published: flow trust, squeezed below every corroborated actor for the others
     percentile: np.ndarray
     ledger: Ledger
     parameters: Parameters
+    corroborated: np.ndarray
 
     @property
     def actors(self) -> list[str]:
@@ -82,14 +88,18 @@ class Reputation:
 
     def explain(self, actor: str, top: int = 5) -> Explanation:
         """KeyError for an actor the evidence does not name."""
-        return explain(self.graph, self.flow, self.unit, actor, top=top, dominance=self.parameters.dominance)
+        number = self.graph.index[actor]
+        return explain(
+            self.graph, self.flow, self.unit, actor, top=top, dominance=self.parameters.dominance,
+            trust=float(self.trust[number]), corroborated=bool(self.corroborated[number]),
+        )
 
     def _score(self, n: int) -> ActorScore:
         trust = float(self.trust[n])
         established = trust > 0 and trust >= self.parameters.established
         return ActorScore(
             self.graph.actors[n], trust, float(self.percentile[n]), established,
-            float(self.ledger.balance[n]), float(self.ledger.connector[n]),
+            float(self.ledger.balance[n]), float(self.ledger.connector[n]), bool(self.corroborated[n]),
         )
 
 
@@ -104,9 +114,10 @@ def compute(records: Sequence[Evidence], seeds: Iterable[str], parameters: Param
         tolerance=parameters.tolerance, max_rounds=parameters.max_rounds,
     )
     unit = trust_unit(graph, flow)
-    trust = flow.raw / unit
+    tier = corroborated(graph, parameters.vouchers_needed)
+    trust = published(flow.raw / unit, tier)
     book = ledger(records, graph.index, np.minimum(trust, 1.0), not_helped=parameters.not_helped)
-    return Reputation(graph, flow, unit, trust, percentiles(trust), book, parameters)
+    return Reputation(graph, flow, unit, trust, percentiles(trust), book, parameters, tier)
 
 
 def trust_unit(graph: VouchGraph, flow: TrustFlow) -> float:

@@ -31,22 +31,30 @@ class Explanation:
     vouchers: int  # how many vouch for the actor
     path: list[str]  # from a seed to the actor, through the largest shares; empty if unreached
     dominant: Contribution | None  # set when one voucher provides more than the dominance share
+    corroborated: bool = True  # False: too few corroborated vouchers, ranked below every corroborated actor
 
     @property
     def warnings(self) -> list[str]:
-        if self.dominant is None:
-            return []
-        warning = (
-            f"{self.dominant.share:.0%} of this trust comes from one voucher, {self.dominant.voucher}: "
-            "if that vouch was a mistake, most of it is unfounded"
-        )
-        return [warning]
+        warnings = []
+        if self.dominant is not None:
+            warnings.append(
+                f"{self.dominant.share:.0%} of this trust comes from one voucher, {self.dominant.voucher}: "
+                "if that vouch was a mistake, most of it is unfounded"
+            )
+        if not self.corroborated and self.path:
+            warnings.append(
+                "not corroborated: too few vouchers are themselves corroborated, "
+                "so this actor ranks below every corroborated one"
+            )
+        return warnings
 
 
 def explain(
-    graph: VouchGraph, flow: TrustFlow, unit: float, actor: str, *, top: int = 5, dominance: float = 0.5
+    graph: VouchGraph, flow: TrustFlow, unit: float, actor: str, *, top: int = 5, dominance: float = 0.5,
+    trust: float | None = None, corroborated: bool = True,
 ) -> Explanation:
-    """Explain `actor` (a name in the graph; KeyError otherwise)."""
+    """Explain `actor` (a name in the graph; KeyError otherwise). `trust` is the published trust
+    (the flow's `raw / unit` when not given); contributions are measured in the flow."""
     number = graph.index[actor]
     raw = flow.raw[number]
     is_seed = bool(np.isin(number, graph.seeds))
@@ -63,8 +71,8 @@ def explain(
     if not is_seed and contributors and contributors[0].share > dominance:
         dominant = contributors[0]
     return Explanation(
-        actor, float(raw / unit), is_seed, _share(seed_part, raw), contributors, len(edges),
-        strongest_path(graph, flow, number), dominant,
+        actor, float(raw / unit) if trust is None else trust, is_seed, _share(seed_part, raw), contributors,
+        len(edges), strongest_path(graph, flow, number), dominant, corroborated,
     )
 
 

@@ -21,7 +21,7 @@ from fedinet.services.errors import Conflict, InvalidInput, NotFound
 from fedinet.services.proposals import normalise_topics
 from fedinet.store import market as queries
 from fedinet.store.database import Database
-from fedinet.store.models import Account, Actor, Evidence, Introduction
+from fedinet.store.models import Account, Actor, Evidence, EvidenceTopic, Introduction
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +173,7 @@ def _type(kind: str) -> str:
 def _row_fields(document: dict[str, Any]) -> dict[str, Any]:
     topics = document.get("topic") or []
     return {
+        "topic_rows": [EvidenceTopic(topic=key) for key in vocab.topic_keys(document.get("topic"))],
         "context_uri": document.get("context"),
         "relationship_kind": document.get("relationship"),
         "topics": topics if isinstance(topics, list) else [topics],

@@ -22,13 +22,12 @@ bench/whom_to_ask.py measures it.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -43,6 +42,7 @@ from fedinet.store.models import (
     Account,
     Actor,
     Evidence,
+    EvidenceTopic,
     Follow,
     Introduction,
     Mention,
@@ -132,7 +132,7 @@ async def gather(
         offers = await _offers(session, ids, asker, ask)
         profiles = await _profiles(session, ask.topics)
         clock.lap("offers and profiles")
-        topical_vouches = _vouches().where(_names_a_topic(ask.topics, ids.dialect))
+        topical_vouches = _vouches().where(_names_a_topic(ask.topics))
         _add_vouches(vouches, await session.execute(topical_vouches), only=set(ask.topics))
         clock.lap("topical vouches")
     topical = {o.author for o in offers} | {p.owner for p in profiles}
@@ -204,14 +204,9 @@ def _vouches(by_author: bool = False) -> Select[Any]:
     )
 
 
-def _names_a_topic(topics: Sequence[str], dialect: str) -> Any:
-    """A prefilter on the stored JSON text (`["seo", …]`, or `"#SEO"` from a lax server);
-    `_add_vouches` tests exactly. SQLite's LIKE ignores ASCII case already."""
-    text = cast(Evidence.topics, Text)
-    patterns = [json.dumps(topic)[1:] for topic in topics]  # `seo"`: how the name ends
-    if dialect == "sqlite":
-        return or_(*(text.contains(pattern, autoescape=True) for pattern in patterns))
-    return or_(*(text.icontains(pattern, autoescape=True) for pattern in patterns))
+def _names_a_topic(topics: Sequence[str]) -> Any:
+    """Vouches naming one of the topics: an index lookup in `evidence_topics`."""
+    return Evidence.id.in_(select(EvidenceTopic.evidence_id).where(EvidenceTopic.topic.in_(sorted(set(topics)))))
 
 
 def _add_vouches(found: dict[int, ranking.Vouch], rows: Iterable[Any], only: set[str] | None = None) -> None:

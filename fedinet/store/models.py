@@ -501,6 +501,19 @@ class Evidence(Base):
 
     author: Mapped[Actor] = relationship(foreign_keys=[author_id], lazy="joined")
     subject: Mapped[Actor] = relationship(foreign_keys=[subject_id], lazy="joined")
+    topic_rows: Mapped[list[EvidenceTopic]] = relationship(
+        cascade="all, delete-orphan", lazy="raise", passive_deletes=True  # written, never read
+    )
+
+
+class EvidenceTopic(Base):
+    """A topic a vouch names (normalised), a row each: finding vouches by topic is an index
+    lookup instead of a scan of every vouch's JSON."""
+
+    __tablename__ = "evidence_topics"
+
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
 class DroppedEvidence(Base):

@@ -1,4 +1,4 @@
-"""Trust: exact values on small graphs, the cap, and a sybil region behind one attack edge."""
+"""Trust: exact values on small graphs, the cap, corroboration, and sybil regions behind attack edges."""
 
 from __future__ import annotations
 
@@ -22,13 +22,20 @@ def test_a_chain_passes_decreasing_trust() -> None:
     assert [raw(result, actor) for actor in ("seed", "a", "b", "c")] == pytest.approx([0.3, 0.21, 0.147, 0.1029])
     unit = (0.21 + 0.147 + 0.1029) / 3  # 1.0 = the average reached actor other than the seed
     assert result.score("a").trust == pytest.approx(0.21 / unit)
-    assert result.score("c").trust == pytest.approx(0.1029 / unit)
+    # a is corroborated (a seed's vouch suffices); b and c have one voucher that is not a seed, so
+    # their flow trust t is published as t·f / (t + f) below the lowest corroborated trust f (a's)
+    assert [result.score(x).corroborated for x in ("seed", "a", "b", "c")] == [True, True, False, False]
+    assert result.score("b").trust == pytest.approx(0.147 * 0.21 / (0.147 + 0.21) / unit)
+    assert result.score("c").trust == pytest.approx(0.1029 * 0.21 / (0.1029 + 0.21) / unit)
     assert [row.actor for row in result.scores()] == ["seed", "a", "b", "c"]
+    # vouchers_needed=1 publishes the flow trust itself
+    flat = compute([vouch("seed", "a"), vouch("a", "b"), vouch("b", "c")], ["seed"], Parameters(vouchers_needed=1))
+    assert flat.score("c").trust == pytest.approx(0.1029 / unit) and flat.score("c").corroborated
 
 
 def test_percentile_and_established() -> None:
     records = [vouch("seed", "a"), vouch("a", "b"), vouch("b", "c"), vouch("x", "y")]
-    result = compute(records, ["seed"], Parameters(established=0.9))
+    result = compute(records, ["seed"], Parameters(established=0.9, vouchers_needed=1))
     scores = {row.actor: row for row in result.scores()}
     assert scores["seed"].percentile == 100.0
     assert scores["a"].percentile == 80.0  # higher than 4 of the 5 others
@@ -92,6 +99,8 @@ def test_parameters_are_checked() -> None:
         Parameters(restart=1.0)
     with pytest.raises(ValueError, match="not_helped"):
         Parameters(not_helped=0.5)
+    with pytest.raises(ValueError, match="vouchers_needed"):
+        Parameters(vouchers_needed=0)
     with pytest.raises(ValueError, match="seed"):
         compute([vouch("a", "b")], [])
 
@@ -142,7 +151,78 @@ def test_the_limit_a_vouch_worth_more_than_twice_the_p10_member_lifts_a_whole_cl
     # few vouches, in a community whose poorest members sit at the end of a long chain. Its one vouch
     # brings 15.7 times what the 10th-percentile member holds, so the whole 5-clique behind it (entry 1.35 I, the
     # others 0.50 I) ranks above the 10th-percentile member, exactly as an honest group of 5 would.
+    # Corroboration does not help here: the chain's members have one voucher each, so they are not
+    # corroborated either, and among the uncorroborated the flow decides.
     chain = [f"c{i}" for i in range(12)]
     honest = [vouch("seed", "a"), vouch("a", "c0"), *(vouch(chain[i], chain[i + 1]) for i in range(11))]
     result = compute([*honest, *clique_of(5), vouch("a", "x0")], ["seed"])
     assert at_or_above_p10(result, ["seed", "a", *chain], [f"x{i}" for i in range(5)]) == 5
+
+
+def test_corroboration_needs_two_corroborated_vouchers_or_a_seed() -> None:
+    records = [
+        vouch("seed", "a"), vouch("seed", "c"),  # a seed's vouch suffices
+        vouch("a", "b"), vouch("c", "b"),  # two corroborated vouchers
+        vouch("a", "d"),  # one
+        vouch("b", "e"), vouch("d", "e"),  # one corroborated, one not
+        vouch("b", "f"), vouch("e", "f"), vouch("d", "f"),  # one corroborated and two that are not
+        vouch("x", "y"),  # unreached
+    ]
+    result = compute(records, ["seed"])
+    assert {a for a in result.actors if result.score(a).corroborated} == {"seed", "a", "b", "c"}
+    assert int(result.corroborated.sum()) == 4
+    # published trust ranks every corroborated actor above every other one
+    lowest = min(result.score(a).trust for a in ("seed", "a", "b", "c"))
+    assert max(result.score(a).trust for a in ("d", "e", "f", "x", "y")) < lowest
+    assert result.score("x").trust == 0.0 and result.score("y").trust == 0.0
+
+
+def test_corroboration_cascades_generation_by_generation() -> None:
+    # a ladder: each rung is vouched for by the two rungs before it
+    rungs = [f"r{i}" for i in range(10)]
+    records = [vouch("seed", "r0"), vouch("seed", "r1"), vouch("r0", "r1")]
+    records += [vouch(rungs[i - j], rungs[i]) for i in range(2, 10) for j in (1, 2)]
+    result = compute(records, ["seed"])
+    assert all(result.score(r).corroborated for r in rungs)
+    # with 3 needed, a seed's vouch still suffices but r2 has only r0 and r1
+    strict = compute(records, ["seed"], Parameters(vouchers_needed=3))
+    assert [strict.score(r).corroborated for r in rungs] == [True, True] + [False] * 8
+
+
+def corroborated_community() -> list[Evidence]:
+    """The seed vouches for h0 and h1; member i is vouched for by members i - 1 and i - 2: every one of
+    the 30 members is corroborated, and the last ones hold little trust."""
+    records = [vouch("seed", "h0"), vouch("seed", "h1"), vouch("h0", "h1")]
+    records += [vouch(f"h{i - j}", f"h{i}") for i in range(2, 30) for j in (1, 2)]
+    return records
+
+
+def test_a_clique_behind_one_vouch_from_the_most_trusted_member_ranks_below_every_corroborated_member() -> None:
+    honest = corroborated_community()
+    members = ["seed", *(f"h{i}" for i in range(30))]
+    fakes = [f"x{i}" for i in range(5)]
+    result = compute([*honest, *clique_of(5), vouch("h0", "x0")], ["seed"])
+    assert all(result.score(m).corroborated for m in members)
+    assert not any(result.score(f).corroborated for f in fakes)
+    # in the flow, the entry holds far more than the poorest members ...
+    flow = compute([*honest, *clique_of(5), vouch("h0", "x0")], ["seed"], Parameters(vouchers_needed=1))
+    assert at_or_above_p10(flow, members, fakes) == 5
+    # ... but none of the fakes is published above the poorest corroborated member
+    assert at_or_above_p10(result, members, fakes) == 0
+    assert max(result.score(f).trust for f in fakes) < min(result.score(m).trust for m in members)
+    # the explanation says why
+    assert result.explain("x0").warnings[-1].startswith("not corroborated")
+
+
+def test_two_fooled_members_vouching_for_the_same_fake_corroborate_it() -> None:
+    # The limit of corroboration: two attack edges on one fake corroborate it, and corroborated fakes
+    # corroborate others. Here x0 and x1 vouch for a whole group: 2 attack edges on x0 corroborate x0
+    # alone, a third on x1 corroborates x1 (x0 and h2) and then everyone in the group.
+    honest = corroborated_community()
+    group = [f"x{i}" for i in range(8)]
+    inside = [vouch(e, g) for e in ("x0", "x1") for g in group if g != e]
+    attack = [vouch("h0", "x0"), vouch("h1", "x0"), vouch("h2", "x1")]
+    two = compute([*honest, *inside, *attack[:2]], ["seed"])
+    assert [two.score(g).corroborated for g in group] == [True] + [False] * 7
+    three = compute([*honest, *inside, *attack], ["seed"])
+    assert all(three.score(g).corroborated for g in group)

@@ -71,3 +71,33 @@ async def test_upgrade_keeps_existing_rows(database_url: str) -> None:
         assert row.also_known_as in ([], "[]")
     finally:
         await db.dispose()
+
+
+async def test_evidence_topics_are_filled_from_stored_vouches(database_url: str) -> None:
+    """Migration 0010 indexes the topics of the vouches already stored, normalised."""
+    db = Database(database_url)
+    try:
+        await migrations.upgrade(db, "0009")
+        async with db.write_engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO actors (id, uri, actor_type, domain, is_local, display_name, summary,"
+                    " inbox_url, manually_approves_followers, created_at, updated_at, also_known_as, fields) VALUES"
+                    " (1, 'https://a.example/u', 'Person', 'a.example', false, '', '', 'https://a.example/u/inbox',"
+                    " false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '[]', '[]')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO evidence (uri, kind, author_id, subject_id, topics, content, document,"
+                    " published_at, received_at) VALUES ('https://a.example/v/1', 'vouch', 1, 1,"
+                    " :topics, '', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"topics": '["SEO", "#seo", "Marketing", 7]'},
+            )
+        await migrations.upgrade(db)
+        async with db.session() as session:
+            topics = (await session.execute(text("SELECT topic FROM evidence_topics ORDER BY topic"))).scalars().all()
+        assert topics == ["marketing", "seo"]
+    finally:
+        await db.dispose()
