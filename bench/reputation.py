@@ -20,10 +20,14 @@ and 2 for k=100. Layouts of the region:
 - cliques: groups of 5 sybils all vouching for each other; every attack edge ends in its own group
   (the layout that best concentrates what an attack edge brings);
 - mimic: the sybils copy the power-law community among themselves and each vouches for one random
-  honest member, as newcomers do.
+  honest member, as newcomers do;
+- corroborated: aimed at the engine's corroboration rule: groups of 20 sybils; attack edges come in
+  threes per group, two on the group's first sybil and one on its second, and those two vouch for
+  every other sybil of the group (which all vouch back), so 3 attack edges corroborate 20 sybils.
 Printed per community and attack: the worst over layouts of the sybils' share of all trust and of
-the number of sybils ranked at or above the 10th-percentile honest member per attack edge, the
-share of honest members reached (trust > 0) and established, and what one more vouch from the
+the number of sybils ranked at or above the 10th-percentile honest member per attack edge (also
+the worst over the first five layouts alone), the share of honest members reached (trust > 0),
+established and corroborated, and what one more vouch from the
 fooled members brings (before any sybil exists) as a multiple of the 10th-percentile honest
 member's trust (the median over the fooled members): that ratio decides the per-edge count
 (docs/reputation.md). Then: a ring of 1,000 fake accounts thanking each other, and the engine's time and peak memory on a power-law graph of `--edges`
@@ -118,7 +122,12 @@ LAYOUTS = [
     Layout("cliques", lambda n, r: [(g + a, g + b) for g in range(0, n - 4, 5) for a in range(5) for b in range(5)],
            lambda i, n, r: 5 * i),
     Layout("mimic", lambda n, r: power_law(n, r, (2, 4)), lambda i, n, r: r.randrange(n), to_honest=True),
+    Layout("corroborated",
+           lambda n, r: [(g + a, g + b) for g in range(0, n - 19, 20) for a in (0, 1) for b in range(20) if a != b]
+           + [(g + b, g + a) for g in range(0, n - 19, 20) for a in (0, 1) for b in range(2, 20)],
+           lambda i, n, r: 20 * (i // 3) + (i % 3 == 2)),
 ]
+ADAPTIVE = "corroborated"  # the layout aimed at corroboration; the per-edge column also shows the worst without it
 
 
 def vouches(edges: Edges, prefix_from: str, prefix_to: str) -> list[Evidence]:
@@ -131,6 +140,7 @@ class Outcome:
     above_per_edge: float
     reached: float
     established: float
+    corroborated: float = 1.0
 
 
 def measure(result: Reputation, members: int, sybils: int, k: int) -> Outcome:
@@ -143,6 +153,7 @@ def measure(result: Reputation, members: int, sybils: int, k: int) -> Outcome:
         float((fake >= floor).sum() / k) if k else 0.0,
         float((honest > 0).mean()),
         float((honest >= result.parameters.established).mean()),
+        float(result.corroborated[[index[f"h{i}"] for i in range(members)]].mean()),
     )
 
 
@@ -152,7 +163,12 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
     base = compute(honest, seeds, PARAMETERS)
     trust = np.array([base.trust[base.graph.index[f"h{i}"]] for i in range(members)])
     alone = measure(base, members, 0, 0)
-    rows = [f"{name}: {len(honest):,} vouches; alone: reached {alone.reached:.2%}, established {alone.established:.2%}"]
+    rows = [
+        (
+            f"{name}: {len(honest):,} vouches; alone: reached {alone.reached:.2%}, "
+            f"established {alone.established:.2%}, corroborated {alone.corroborated:.2%}"
+        )
+    ]
     by_trust = [int(i) for i in np.argsort(-trust, kind="stable") if i >= SEEDS]
     numbers = np.array([base.graph.index[f"h{i}"] for i in range(members)])
     bring = vouch_worth(base, numbers)
@@ -167,6 +183,7 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
         for aim in ("random", "top", "seeds"):
             worst = Outcome(0.0, 0.0, 1.0, 1.0)
             worst_layout = ["", ""]
+            worst_standard = 0.0  # per edge, over the layouts other than the adaptive one
             draws = DRAWS.get(k, 1) if aim == "random" else 1
             all_fooled: list[int] = []
             for layout in LAYOUTS:
@@ -189,16 +206,22 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
                     got.above_per_edge += one.above_per_edge / draws
                     got.reached = min(got.reached, one.reached)
                     got.established = min(got.established, one.established)
+                    got.corroborated = min(got.corroborated, one.corroborated)
+                if layout.name != ADAPTIVE:
+                    worst_standard = max(worst_standard, got.above_per_edge)
                 if got.share >= worst.share:
                     worst.share, worst_layout[0] = got.share, layout.name
                 if got.above_per_edge >= worst.above_per_edge:
                     worst.above_per_edge, worst_layout[1] = got.above_per_edge, layout.name
                 worst.reached = min(worst.reached, got.reached)
                 worst.established = min(worst.established, got.established)
+                worst.corroborated = min(worst.corroborated, got.corroborated)
             rows.append(
-                f"  k={k:<4} {aim:<7} sybil share {worst.share:8.3%} ({worst_layout[0]:<7})  "
-                f"sybils >= p10 honest per edge {worst.above_per_edge:6.2f} ({worst_layout[1] or '-':<7})  "
+                f"  k={k:<4} {aim:<7} sybil share {worst.share:8.3%} ({worst_layout[0]:<12})  "
+                f"sybils >= p10 honest per edge {worst.above_per_edge:6.2f} ({worst_layout[1] or '-':<12}; "
+                f"without {ADAPTIVE} {worst_standard:6.2f})  "
                 f"honest reached {worst.reached:7.2%}  established {worst.established:7.2%}  "
+                f"corroborated {worst.corroborated:7.2%}  "
                 f"a vouch brings {float(np.median(bring[all_fooled])):8.2f} x p10"
             )
     return rows
@@ -274,14 +297,17 @@ def main() -> None:
     parser.add_argument("--vouchers", choices=["2-4", "1-4"], action="append", help="join with this many vouches")
     parser.add_argument("--restart", type=float, default=PARAMETERS.restart)
     parser.add_argument("--pass-cap", type=float, default=PARAMETERS.pass_cap)
+    parser.add_argument("--vouchers-needed", type=int, default=PARAMETERS.vouchers_needed,
+                        help="corroborated vouchers needed to rank with the corroborated (1: flow trust only)")
     parser.add_argument("--attacks-only", action="store_true", help="skip the ring and the speed test")
     options = parser.parse_args()
-    PARAMETERS = Parameters(restart=options.restart, pass_cap=options.pass_cap)
+    PARAMETERS = Parameters(restart=options.restart, pass_cap=options.pass_cap, vouchers_needed=options.vouchers_needed)
     members = options.members or (1000 if options.quick else 5000)
     edges = options.edges or (200_000 if options.quick else 1_000_000)
     ks = [1, 10, 100]
     start = time.perf_counter()
-    print(f"restart {PARAMETERS.restart}, pass cap {PARAMETERS.pass_cap}, established from {PARAMETERS.established}")
+    print(f"restart {PARAMETERS.restart}, pass cap {PARAMETERS.pass_cap}, established from {PARAMETERS.established}, "
+          f"vouchers needed {PARAMETERS.vouchers_needed}")
     for vouchers in [tuple(map(int, v.split("-"))) for v in options.vouchers or ["2-4", "1-4"]]:
         print(f"== {members:,} honest members joining with {vouchers[0]}–{vouchers[1]} vouches, "
               f"sybil regions of {members:,}, worst over {len(LAYOUTS)} layouts")

@@ -211,7 +211,10 @@ def test_a_clique_behind_one_vouch_from_the_most_trusted_member_ranks_below_ever
     assert at_or_above_p10(result, members, fakes) == 0
     assert max(result.score(f).trust for f in fakes) < min(result.score(m).trust for m in members)
     # the explanation says why
-    assert result.explain("x0").warnings[-1].startswith("not corroborated")
+    why = result.explain("x0")
+    assert why.warnings[-1].startswith("not corroborated") and not why.corroborated
+    assert why.trust == result.score("x0").trust  # the published trust
+    assert not any(w.startswith("not corroborated") for w in result.explain("h29").warnings)
 
 
 def test_two_fooled_members_vouching_for_the_same_fake_corroborate_it() -> None:
