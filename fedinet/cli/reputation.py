@@ -186,14 +186,16 @@ async def show(ctx: click.Context, account: str, as_json: bool) -> None:
         row = await reputation_service.stored_score(db, actor)
     scores = {
         "actor": actor.uri, "trust": round(row.trust, 6), "percentile": round(row.percentile, 2),
-        "established": row.established, "balance": round(row.balance, 6), "connector": round(row.connector, 6),
+        "established": row.established, "corroborated": row.corroborated,
+        "balance": round(row.balance, 6), "connector": round(row.connector, 6),
         "computed_at": as_utc(row.computed_at).isoformat(),
     }
     if as_json:
         print_json(scores)
         return
     status = "established" if row.established else "not established"
-    click.echo(f"{actor.handle}: trust {row.trust:.3f}, percentile {row.percentile:.1f}, {status}")
+    support = "corroborated" if row.corroborated else "not corroborated (fewer than two corroborated vouchers)"
+    click.echo(f"{actor.handle}: trust {row.trust:.3f}, percentile {row.percentile:.1f}, {status}, {support}")
     click.echo(f"  balance {row.balance:.3f} (help given minus received), connector {row.connector:.3f}")
     click.echo(f"  computed {scores['computed_at']}; `fedinet reputation explain {account}` says why")
 

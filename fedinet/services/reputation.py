@@ -126,6 +126,7 @@ def _row(actor_id: int, score: Any, computed_at: datetime) -> dict[str, Any]:
         "trust": score.trust,
         "percentile": score.percentile,
         "established": score.established,
+        "corroborated": score.corroborated,
         "balance": score.balance,
         "connector": score.connector,
         "computed_at": computed_at,

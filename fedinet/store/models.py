@@ -535,6 +535,7 @@ class ReputationScore(Base):
     trust: Mapped[float]
     percentile: Mapped[float]
     established: Mapped[bool]
+    corroborated: Mapped[bool] = mapped_column(default=False)  # by two corroborated vouchers (or a seed)
     balance: Mapped[float]
     connector: Mapped[float]
     computed_at: Mapped[datetime]

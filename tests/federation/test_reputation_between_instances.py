@@ -49,6 +49,7 @@ async def test_trust_flows_from_the_seed_along_federated_vouches(start_instance,
     scores = await _scores(one)
     seed, b, c = scores[founder.actor.uri], scores[bob.actor.uri], scores[carol.actor.uri]
     assert seed.trust > b.trust > c.trust > 0 and c.established
+    assert seed.corroborated and b.corroborated and not c.corroborated  # carol has one voucher
     assert alice.actor.uri not in scores  # no evidence names her
     assert b.balance > 0 and seed.balance < 0  # bob helped the founder, who acknowledged it
 
@@ -65,7 +66,7 @@ async def test_trust_flows_from_the_seed_along_federated_vouches(start_instance,
     apps = Apps(http, one)
     member = await apps.log_in("alice")
     reply = await member.get(f"/api/fedinet/v1/accounts/{bob_at_one.id}/reputation")
-    assert reply.status == 200 and reply.body["trust"] == round(b.trust, 6)
+    assert reply.status == 200 and reply.body["trust"] == round(b.trust, 6) and reply.body["corroborated"] is True
     assert (await apps.anonymous().get(f"/api/fedinet/v1/accounts/{bob_at_one.id}/reputation")).status == 401
 
     # Revoking the vouch removes carol's trust at the next computation.

@@ -101,3 +101,36 @@ async def test_evidence_topics_are_filled_from_stored_vouches(database_url: str)
         assert topics == ["marketing", "seo"]
     finally:
         await db.dispose()
+
+
+async def test_scores_gain_corroborated_and_are_recomputed(database_url: str) -> None:
+    """Migration 0011 adds `corroborated` to stored scores and clears the run state, so that the
+    background job computes them again."""
+    db = Database(database_url)
+    try:
+        await migrations.upgrade(db, "0010")
+        async with db.write_engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO actors (id, uri, actor_type, domain, is_local, display_name, summary,"
+                    " inbox_url, manually_approves_followers, created_at, updated_at, also_known_as, fields) VALUES"
+                    " (1, 'https://a.example/u', 'Person', 'a.example', false, '', '', 'https://a.example/u/inbox',"
+                    " false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '[]', '[]')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO reputation_scores (actor_id, trust, percentile, established, balance, connector,"
+                    " computed_at) VALUES (1, 1.5, 50, true, 0, 0, CURRENT_TIMESTAMP)"
+                )
+            )
+            await connection.execute(
+                text("INSERT INTO instance_settings (key, value, updated_at) VALUES ('reputation', '{}', CURRENT_TIMESTAMP)")
+            )
+        await migrations.upgrade(db)
+        async with db.session() as session:
+            row = (await session.execute(text("SELECT trust, corroborated FROM reputation_scores"))).one()
+            state = (await session.execute(text("SELECT count(*) FROM instance_settings WHERE key = 'reputation'"))).scalar()
+        assert (row.trust, bool(row.corroborated), state) == (1.5, False, 0)
+    finally:
+        await db.dispose()

@@ -49,6 +49,7 @@ async def account_reputation(request: web.Request) -> web.Response:
             "trust": round(row.trust, 6),
             "percentile": round(row.percentile, 2),
             "established": row.established,
+            "corroborated": row.corroborated,
             "balance": round(row.balance, 6),
             "connector": round(row.connector, 6),
             "computed_at": as_utc(row.computed_at).isoformat(),
