@@ -199,7 +199,7 @@ class ReputationJob:
     """Background job: recompute when the evidence changed, at most once per interval."""
 
     name = "reputation"
-    idle_seconds = 5.0
+    idle_seconds = 30.0  # checking for changed evidence is three aggregates over the evidence table
 
     def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
