@@ -19,6 +19,7 @@ from fedinet.ids import new_id
 from fedinet.market import vocabulary as vocab
 from fedinet.services.errors import Conflict, InvalidInput, NotFound
 from fedinet.services.proposals import normalise_topics
+from fedinet.store import actors as actor_queries
 from fedinet.store import market as queries
 from fedinet.store.database import Database
 from fedinet.store.models import Account, Actor, Evidence, EvidenceTopic, Introduction
@@ -49,7 +50,7 @@ async def vouch(
         raise InvalidInput(f"how you know them must be one of {', '.join(vocab.RELATIONSHIPS)}")
     names = normalise_topics(topics or [])
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         if subject.id == me.id:
             raise InvalidInput("you cannot vouch for yourself")
         for standing in await queries.evidence_about(session, me.id, "vouch"):
@@ -71,7 +72,7 @@ async def vouch(
 async def acknowledge(db: Database, account: Account, helper: Actor, about_uri: str, *, note: str = "") -> Evidence:
     """Thank `helper` for help on an ask, offer, agreement or introduction (ACK-1..3)."""
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         if helper.id == me.id:
             raise InvalidInput("you cannot acknowledge yourself")
         return await _give(
@@ -91,7 +92,7 @@ async def report_outcome(db: Database, account: Account, introduction_id: int, o
     if outcome not in vocab.OUTCOMES:
         raise InvalidInput(f"the outcome must be one of {', '.join(vocab.OUTCOMES)}")
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         introduction = await session.get(Introduction, introduction_id)
         if introduction is None or me.id not in (introduction.introduced_id, introduction.target_id):
             raise NotFound(f"you were not introduced in introduction {introduction_id}")
@@ -117,7 +118,7 @@ async def report_outcome(db: Database, account: Account, introduction_id: int, o
 async def revoke(db: Database, account: Account, evidence_id: int) -> Evidence:
     """Withdraw one's vouch or acknowledgment: `Undo` of its `Create` (VOUCH-4, ACK-3)."""
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         row = await session.get(Evidence, evidence_id)
         if row is None or row.author_id != me.id or row.kind == "outcome":
             raise NotFound(f"you gave no vouch or acknowledgment {evidence_id}")
@@ -226,9 +227,3 @@ async def count_dropped(db: Database, reason: str) -> None:
     """Count a signed object refused for `reason` (EVID-2)."""
     async with db.transaction() as session:
         await queries.count_dropped(session, reason, utc_now())
-
-
-async def _actor(session: AsyncSession, account: Account) -> Actor:
-    actor = await session.get(Actor, account.actor_id)
-    assert actor is not None
-    return actor

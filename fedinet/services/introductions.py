@@ -22,6 +22,7 @@ from fedinet.ids import new_id
 from fedinet.market import vocabulary as vocab
 from fedinet.services import statuses
 from fedinet.services.errors import Conflict, InvalidInput, NotFound
+from fedinet.store import actors as actor_queries
 from fedinet.store import market as queries
 from fedinet.store import relationships as relationship_queries
 from fedinet.store.database import Database
@@ -60,7 +61,7 @@ async def request(
     """A asks B for an introduction to C: what, why C, what is in it for C (INTRO-1)."""
     texts = _texts(content, reason, benefit)
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         _distinct(me, connector, target)
         await _not_blocked(session, me, connector, target)
         if await queries.open_introduction(session, me.id, connector.id, target.id) is not None:
@@ -83,7 +84,7 @@ async def request(
 async def decline_request(db: Database, account: Account, introduction_id: int, *, reason: str = "") -> Introduction:
     """B declines A's request (INTRO-2)."""
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         row = await _row(session, introduction_id, me, "connector")
         if row.state != "requested":
             raise Conflict(f"this introduction is {row.state}, not a request waiting for you")
@@ -109,7 +110,7 @@ async def introduce(
     first (INTRO-3..5). From a request, B's texts default to A's. B's standing vouch for A,
     if any, goes with it."""
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         if request_id is not None:
             row = await _row(session, request_id, me, "connector")
             if row.state != "requested":
@@ -165,7 +166,7 @@ async def _standing_vouch(session: AsyncSession, me: Actor, introduced: Actor) -
 async def consent(db: Database, account: Account, introduction_id: int, *, accept: bool) -> Introduction:
     """A agrees (or not) to an introduction B started (INTRO-5)."""
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         row = await _row(session, introduction_id, me, "introduced")
         if row.state != "awaiting-consent" or row.uri is None:
             raise Conflict(f"this introduction is {row.state}, not waiting for your consent")
@@ -190,7 +191,7 @@ async def answer(
     With `settings`, an acceptance also starts the private conversation: C writes to A (and
     B) directly, with `greeting` or a default one."""
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         row = await _row(session, introduction_id, me, "target")
         if row.state != "offered" or row.uri is None:
             raise Conflict(f"this introduction is {row.state}, not waiting for your answer")
@@ -214,7 +215,7 @@ async def ask_for_more(db: Database, settings: Settings, account: Account, intro
     if not 1 <= len(question.strip()) <= vocab.MAX_TEXT:
         raise InvalidInput(f"ask something (at most {vocab.MAX_TEXT} characters)")
     async with db.session() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         row = await _row(session, introduction_id, me, "connector")
         if row.state != "requested":
             raise Conflict(f"this introduction is {row.state}, not a request waiting for you")
@@ -341,10 +342,3 @@ async def _row(session: AsyncSession, introduction_id: int, me: Actor, role: str
     if row is None or getattr(row, f"{role}_id") != me.id:
         raise NotFound(f"no introduction {introduction_id} where you are the {role}")
     return row
-
-
-async def _actor(session: AsyncSession, account: Account) -> Actor:
-    actor = await session.get(Actor, account.actor_id)
-    assert actor is not None
-    return actor
-

@@ -11,8 +11,6 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from fedinet.clock import as_utc, utc_now
 from fedinet.config import Settings
 from fedinet.federation import market_documents as documents
@@ -24,6 +22,7 @@ from fedinet.ids import new_id
 from fedinet.market import vocabulary as vocab
 from fedinet.services import statuses
 from fedinet.services.errors import Conflict, InvalidInput, NotFound
+from fedinet.store import actors as actor_queries
 from fedinet.store import market as queries
 from fedinet.store import statuses as status_queries
 from fedinet.store.database import Database
@@ -139,7 +138,7 @@ async def set_state(db: Database, settings: Settings, account: Account, status_i
     if state not in vocab.PROPOSAL_STATES:
         raise InvalidInput(f"state must be one of {', '.join(vocab.PROPOSAL_STATES)}")
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         status = await status_queries.status_by_id(session, status_id)
         if status is None or status.actor_id != me.id or status.proposal is None:
             raise NotFound(f"you have no ask or offer {status_id}")
@@ -162,7 +161,7 @@ async def respond(db: Database, account: Account, status_id: int, message: str) 
     if len(message) > vocab.MAX_TEXT:
         raise InvalidInput(f"a message has at most {vocab.MAX_TEXT} characters")
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         status = await status_queries.status_by_id(session, status_id)
         if status is None or status.proposal is None or not await statuses.can_see(session, status, me):
             raise NotFound(f"no ask or offer {status_id}")
@@ -190,7 +189,7 @@ async def respond(db: Database, account: Account, status_id: int, message: str) 
 async def answer(db: Database, account: Account, agreement_id: int, *, accept: bool, reason: str = "") -> Agreement:
     """The proposer accepts (finalising the agreement) or rejects a response (AGREE-2, AGREE-3)."""
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         agreement = await session.get(Agreement, agreement_id)
         if agreement is None or agreement.proposer_id != me.id:
             raise NotFound(f"no response {agreement_id} to your asks or offers")
@@ -256,9 +255,3 @@ async def receive_answer(
 
 def _label(status: Status) -> str:
     return "ask" if status.proposal is not None and status.proposal.purpose == vocab.ASK else "offer"
-
-
-async def _actor(session: AsyncSession, account: Account) -> Actor:
-    actor = await session.get(Actor, account.actor_id)
-    assert actor is not None
-    return actor

@@ -120,7 +120,7 @@ async def post(
         raise InvalidInput(f"visibility must be one of {', '.join(VISIBILITIES)}")
     _check_text(text, summary, language)
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         if in_reply_to is not None and not await can_see(session, in_reply_to, me):
             raise NotFound(f"no status {in_reply_to.id}")
         content, mentioned, tags = await _compose(session, settings, text)
@@ -197,7 +197,7 @@ async def edit(
     """Change a status's text (and content warning); visibility stays as posted."""
     _check_text(text, summary or "", language)
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         status = await _own_status(session, me, status_id)
         before = await queries.actors_by_uris(session, [m.actor_uri for m in status.mentions])
         status.content, mentioned, tags = await _compose(session, settings, text)
@@ -219,7 +219,7 @@ async def edit(
 async def delete(db: Database, account: Account, status_id: int) -> None:
     """Delete a status: its row goes, a tombstone stays (its URI answers 410)."""
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         status = await _own_status(session, me, status_id)
         mentioned = await queries.actors_by_uris(session, [m.actor_uri for m in status.mentions])
         inboxes = await post_inboxes(session, me, status.visibility, mentioned)
@@ -232,7 +232,7 @@ async def delete(db: Database, account: Account, status_id: int) -> None:
 
 async def like(db: Database, account: Account, status_id: int) -> Favourite:
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         status = await _visible_status(session, me, status_id)
         if await queries.favourite_of(session, me.id, status.id):
             raise Conflict("you already like this status")
@@ -246,7 +246,7 @@ async def like(db: Database, account: Account, status_id: int) -> Favourite:
 
 async def unlike(db: Database, account: Account, status_id: int) -> None:
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         status = await _visible_status(session, me, status_id)
         row = await queries.favourite_of(session, me.id, status.id)
         if row is None:
@@ -258,7 +258,7 @@ async def unlike(db: Database, account: Account, status_id: int) -> None:
 
 async def boost(db: Database, account: Account, status_id: int) -> Boost:
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         status = await _visible_status(session, me, status_id)
         if status.visibility not in ("public", "unlisted"):
             raise InvalidInput("only public and unlisted statuses can be boosted")
@@ -274,7 +274,7 @@ async def boost(db: Database, account: Account, status_id: int) -> Boost:
 
 async def unboost(db: Database, account: Account, status_id: int) -> None:
     async with db.transaction() as session:
-        me = await _actor(session, account)
+        me = await actor_queries.member_actor(session, account)
         status = await _visible_status(session, me, status_id)
         row = await queries.boost_of(session, me.id, status.id)
         if row is None:
@@ -299,11 +299,6 @@ def _check_text(text: str, summary: str, language: str | None) -> None:
     if language is not None and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})?", language):
         raise InvalidInput(f"{language!r} is not a language code like 'en' or 'pt-BR'")
 
-
-async def _actor(session: AsyncSession, account: Account) -> Actor:
-    actor = await session.get(Actor, account.actor_id)
-    assert actor is not None
-    return actor
 
 
 async def _own_status(session: AsyncSession, me: Actor, status_id: int) -> Status:
@@ -509,4 +504,3 @@ async def receive_unboost(db: Database, actor: Actor, announce_uri: str) -> bool
             return False
         await session.delete(row)
     return True
-

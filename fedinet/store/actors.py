@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedinet.store.models import Actor
+from fedinet.store.models import Account, Actor
+
+
+async def member_actor(session: AsyncSession, account: Account) -> Actor:
+    """The member's actor, loaded in this session (so that rows made here can point at it)."""
+    actor = await session.get(Actor, account.actor_id)
+    assert actor is not None
+    return actor
 
 
 async def actor_by_uri(session: AsyncSession, uri: str) -> Actor | None:
