@@ -128,7 +128,7 @@ class InboxReceiver:
             # The sender's own protocol objects are verified now (SIG-1); others' in the worker.
             if validation.author_of(document) == actor_uri:
                 try:
-                    await verify_signed(document, self._ed25519_key)
+                    await verify_signed(document, self._keys.assertion_key)
                 except ProtocolViolation as violation:
                     await self._refuse_evidence(violation, activity, 400 if violation.code == "schema" else 401)
         async with self._db.transaction() as session:
@@ -143,16 +143,6 @@ class InboxReceiver:
                 process_after=self._clock(),
             )
         return Accepted(activity_uri=activity["id"], is_new=is_new)
-
-    async def _ed25519_key(self, key_id: str) -> tuple[str, ed25519.Ed25519PublicKey]:
-        """A key resolver for `verify_signed`: the key's owner and the key, if Ed25519."""
-        try:
-            key = await self._keys.get(key_id)
-        except KeyUnavailable as error:
-            raise LookupError(str(error)) from error
-        if not isinstance(key.public_key, ed25519.Ed25519PublicKey):
-            raise LookupError(f"{key_id} is not an Ed25519 key")
-        return key.owner.uri, key.public_key
 
     async def _refuse_evidence(self, violation: ProtocolViolation, activity: dict[str, Any], status: int) -> None:
         """Log, count (EVID-2) and refuse an activity carrying a bad protocol object."""

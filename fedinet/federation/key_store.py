@@ -49,6 +49,17 @@ class KeyStore:
                 return _owned(key.key_id, actor, key.algorithm, key.public_key)
         raise KeyUnavailable(f"{actor.uri} does not list the key {key_id}")
 
+    async def assertion_key(self, key_id: str) -> tuple[str, ed25519.Ed25519PublicKey]:
+        """A key resolver for object proofs (`fedinet.market.evidence.KeyResolver`): the key's
+        owner and the key, if it is Ed25519; LookupError otherwise."""
+        try:
+            owned = await self.get(key_id)
+        except KeyUnavailable as error:
+            raise LookupError(str(error)) from error
+        if not isinstance(owned.public_key, ed25519.Ed25519PublicKey):
+            raise LookupError(f"{key_id} is not an Ed25519 key")
+        return owned.owner.uri, owned.public_key
+
     async def _fetch_owner(self, key_id: str) -> Actor:
         """Fetch the document the key id points into; follow a key document to its owner."""
         document_url = urldefrag(key_id).url

@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import update
 
 from fedinet.clock import utc_now
 from fedinet.config import Settings
 from fedinet.federation.inbox import object_id, origin
-from fedinet.federation.key_store import KeyStore, KeyUnavailable
+from fedinet.federation.key_store import KeyStore
 from fedinet.federation.transport import FetchError, Transport
 from fedinet.market.evidence import verify_signed
 from fedinet.market.validation import ProtocolViolation
@@ -80,19 +79,8 @@ class ProcessingContext:
     async def verified(self, document: dict[str, Any]) -> bool:
         """Whether a signed protocol object verifies by its author's key (EVID-1); failures
         are logged and counted by reason (EVID-2), never trusted."""
-        keys = KeyStore(self.db, self.transport)
-
-        async def resolve_key(key_id: str) -> tuple[str, Any]:
-            try:
-                owned = await keys.get(key_id)
-            except KeyUnavailable as error:
-                raise LookupError(str(error)) from error
-            if not isinstance(owned.public_key, ed25519.Ed25519PublicKey):
-                raise LookupError(f"{key_id} is not an Ed25519 key")
-            return owned.owner.uri, owned.public_key
-
         try:
-            await verify_signed(document, resolve_key)
+            await verify_signed(document, KeyStore(self.db, self.transport).assertion_key)
         except ProtocolViolation as violation:
             log.info("dropped %s from %s: %s", document.get("id"), self.actor.uri, violation.reason)
             await evidence.count_dropped(self.db, violation.code)
