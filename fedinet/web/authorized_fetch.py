@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from fedinet.clock import utc_now
-from fedinet.federation.key_store import KeyStore
+from fedinet.federation.key_store import KeyStore, OwnedKey
 from fedinet.federation.request_auth import SignatureRejected, origin, verified_signer
 from fedinet.federation.signing.http_message import HttpMessage
 from fedinet.store import inbox as inbox_queries
@@ -23,6 +23,15 @@ from fedinet.web.middleware import error_response
 
 KEY_STORE = web.AppKey("key_store", KeyStore)
 PUBLIC_PREFIXES = ("/actor", "/.well-known/", "/nodeinfo/")
+
+
+async def request_signer(request: web.Request) -> OwnedKey:
+    """The verified key (and its owner) of the request's HTTP signature; SignatureRejected
+    when it is missing or does not verify."""
+    settings = settings_of(request)
+    message = HttpMessage(request.method, settings.base_url + request.raw_path, request.headers)
+    window = timedelta(seconds=settings.signature_window_seconds)
+    return await verified_signer(message, request.app[KEY_STORE], utc_now(), window)
 
 
 @web.middleware
@@ -35,14 +44,8 @@ async def authorized_fetch_middleware(request: web.Request, handler: Handler) ->
         or negotiation.preferred(request) != "activity"
     ):
         return await handler(request)
-    message = HttpMessage(request.method, settings.base_url + request.raw_path, request.headers)
     try:
-        signer = await verified_signer(
-            message,
-            request.app[KEY_STORE],
-            utc_now(),
-            timedelta(seconds=settings.signature_window_seconds),
-        )
+        signer = await request_signer(request)
     except SignatureRejected as error:
         return error_response(request, 401, f"authorized fetch: {error}")
     async with database_of(request).session() as session:

@@ -8,23 +8,20 @@ fetch them (with their instance actor's key), nobody else. Revoked evidence answ
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from importlib import resources
 from typing import Any
 
 from aiohttp import web
 
-from fedinet.clock import utc_now
 from fedinet.federation.market_documents import agreement_result
-from fedinet.federation.request_auth import SignatureRejected, origin, verified_signer
-from fedinet.federation.signing.http_message import HttpMessage
+from fedinet.federation.request_auth import SignatureRejected, origin
 from fedinet.services.errors import Gone, NotFound
 from fedinet.store import market as queries
 from fedinet.store.models import Actor
 from fedinet.web import negotiation
 from fedinet.web.actors import load_member
-from fedinet.web.authorized_fetch import KEY_STORE
-from fedinet.web.context import database_of, settings_of
+from fedinet.web.authorized_fetch import request_signer
+from fedinet.web.context import database_of
 
 routes = web.RouteTableDef()
 EVIDENCE_PATHS = "vouches|acknowledgments|outcomes"
@@ -48,11 +45,8 @@ async def _signer_host(request: web.Request) -> str | None:
     """The host of the actor whose HTTP signature the request carries; None if unsigned."""
     if "Signature" not in request.headers and "Signature-Input" not in request.headers:
         return None
-    settings = settings_of(request)
-    message = HttpMessage(request.method, settings.base_url + request.raw_path, request.headers)
-    window = timedelta(seconds=settings.signature_window_seconds)
     try:
-        signer = await verified_signer(message, request.app[KEY_STORE], utc_now(), window)
+        signer = await request_signer(request)
     except SignatureRejected:
         return None
     return origin(signer.owner.uri)
