@@ -23,7 +23,15 @@ from fedinet.reputation import Evidence as Record
 from fedinet.reputation import Explanation, Kind, Reputation, compute
 from fedinet.services.errors import InvalidInput, NotFound
 from fedinet.store.database import Database
-from fedinet.store.models import Account, Actor, DomainBlock, Evidence, InstanceSetting, ReputationScore
+from fedinet.store.inbox import domain_and_parents
+from fedinet.store.models import (
+    Account,
+    Actor,
+    DomainBlock,
+    Evidence,
+    InstanceSetting,
+    ReputationScore,
+)
 
 STATE_KEY = "reputation"
 OUTCOME_HELPED = {"helped": True, "notHelpful": False}  # "noOutcome" says nothing either way
@@ -65,8 +73,7 @@ async def evidence_records(db: Database) -> list[Record]:
 
 
 def _blocked(domain: str, blocked: set[str]) -> bool:
-    parts = domain.lower().split(".")
-    return any(".".join(parts[index:]) in blocked for index in range(len(parts)))
+    return not domain_and_parents(domain).isdisjoint(blocked)
 
 
 async def seeds(db: Database, settings: Settings) -> list[str]:

@@ -35,11 +35,15 @@ async def due_items(session: AsyncSession, now: datetime, limit: int) -> list[In
     )
 
 
+def domain_and_parents(domain: str) -> set[str]:
+    """`a.b.example` → {a.b.example, b.example, example}: the blocks that cover a domain."""
+    parts = domain.lower().split(".")
+    return {".".join(parts[index:]) for index in range(len(parts))}
+
+
 async def is_domain_blocked(session: AsyncSession, domain: str) -> bool:
     """Whether the domain, or a domain it is a subdomain of, is blocked."""
-    parts = domain.lower().split(".")
-    candidates = {".".join(parts[index:]) for index in range(len(parts))}
     found = await session.scalar(
-        select(func.count()).select_from(DomainBlock).where(DomainBlock.domain.in_(candidates))
+        select(func.count()).select_from(DomainBlock).where(DomainBlock.domain.in_(domain_and_parents(domain)))
     )
     return bool(found)
