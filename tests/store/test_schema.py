@@ -73,20 +73,22 @@ async def test_upgrade_keeps_existing_rows(database_url: str) -> None:
         await db.dispose()
 
 
+# An actor row as the schema stands since migration 0004 (for the data-carrying migrations).
+ACTOR_ROW = text(
+    "INSERT INTO actors (id, uri, actor_type, domain, is_local, display_name, summary,"
+    " inbox_url, manually_approves_followers, created_at, updated_at, also_known_as, fields) VALUES"
+    " (1, 'https://a.example/u', 'Person', 'a.example', false, '', '', 'https://a.example/u/inbox',"
+    " false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '[]', '[]')"
+)
+
+
 async def test_evidence_topics_are_filled_from_stored_vouches(database_url: str) -> None:
     """Migration 0010 indexes the topics of the vouches already stored, normalised."""
     db = Database(database_url)
     try:
         await migrations.upgrade(db, "0009")
         async with db.write_engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO actors (id, uri, actor_type, domain, is_local, display_name, summary,"
-                    " inbox_url, manually_approves_followers, created_at, updated_at, also_known_as, fields) VALUES"
-                    " (1, 'https://a.example/u', 'Person', 'a.example', false, '', '', 'https://a.example/u/inbox',"
-                    " false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '[]', '[]')"
-                )
-            )
+            await connection.execute(ACTOR_ROW)
             await connection.execute(
                 text(
                     "INSERT INTO evidence (uri, kind, author_id, subject_id, topics, content, document,"
@@ -110,14 +112,7 @@ async def test_scores_gain_corroborated_and_are_recomputed(database_url: str) ->
     try:
         await migrations.upgrade(db, "0010")
         async with db.write_engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO actors (id, uri, actor_type, domain, is_local, display_name, summary,"
-                    " inbox_url, manually_approves_followers, created_at, updated_at, also_known_as, fields) VALUES"
-                    " (1, 'https://a.example/u', 'Person', 'a.example', false, '', '', 'https://a.example/u/inbox',"
-                    " false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '[]', '[]')"
-                )
-            )
+            await connection.execute(ACTOR_ROW)
             await connection.execute(
                 text(
                     "INSERT INTO reputation_scores (actor_id, trust, percentile, established, balance, connector,"
