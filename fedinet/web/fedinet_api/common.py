@@ -17,13 +17,14 @@ from fedinet.services.errors import InvalidInput, NotFound
 from fedinet.store.models import Account, Actor, Proposal, Status
 from fedinet.web.context import database_of
 from fedinet.web.mastodon import entities
+from fedinet.web.mastodon.accounts import MAX_ACTOR_ID
 from fedinet.web.mastodon.params import Params
 from fedinet.web.mastodon.status_entities import render_accounts
 
 BASE = "/api/fedinet/v1"
 NOT_FOUND = "Record not found"
 MAX_BIGINT = 2**63 - 1  # statuses, agreements, introductions
-MAX_INT = 2**31 - 1  # actors, evidence (32-bit on PostgreSQL)
+MAX_INT = MAX_ACTOR_ID  # actors, evidence (32-bit on PostgreSQL)
 
 
 def path_id(request: web.Request, maximum: int = MAX_BIGINT) -> int:

@@ -9,14 +9,13 @@ from aiohttp import web
 
 from fedinet.clock import as_utc
 from fedinet.services import nudges
-from fedinet.services.errors import NotFound
 from fedinet.store.models import Nudge, NudgePreference
 from fedinet.web.context import database_of
+from fedinet.web.fedinet_api.common import path_id
 from fedinet.web.mastodon.auth import current_account, requires
 from fedinet.web.mastodon.params import params
 
 routes = web.RouteTableDef()
-MAX_ID = 2**63 - 1
 
 
 def nudge_json(row: Nudge) -> dict[str, Any]:
@@ -49,10 +48,7 @@ async def list_nudges(request: web.Request) -> web.Response:
 @routes.post(r"/api/fedinet/v1/nudges/{id:\d+}/read")
 @requires("write")
 async def read_nudge(request: web.Request) -> web.Response:
-    nudge_id = int(request.match_info["id"])
-    if nudge_id > MAX_ID:
-        raise NotFound("Record not found")
-    row = await nudges.mark_read(database_of(request), current_account(request), nudge_id)
+    row = await nudges.mark_read(database_of(request), current_account(request), path_id(request))
     return web.json_response(nudge_json(row))
 
 

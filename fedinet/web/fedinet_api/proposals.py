@@ -8,7 +8,6 @@ or direct proposal is 404 to anyone outside its audience, and never listed for t
 from __future__ import annotations
 
 import dataclasses
-
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any

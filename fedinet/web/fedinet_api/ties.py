@@ -18,7 +18,13 @@ from aiohttp import web
 from fedinet.clock import utc_now
 from fedinet.services import ties
 from fedinet.web.context import database_of, settings_of
-from fedinet.web.fedinet_api.common import BASE, account_by_id, account_entities, choice, timestamp
+from fedinet.web.fedinet_api.common import (
+    BASE,
+    account_by_id,
+    account_entities,
+    choice,
+    timestamp,
+)
 from fedinet.web.mastodon.auth import current_account, requires
 from fedinet.web.mastodon.params import params
 from fedinet.web.mastodon.status_entities import render_statuses
