@@ -11,8 +11,9 @@ two ways, each member joining with 2–4 vouches (and, as a sensitivity check, 1
   vouches back with probability 0.3, vouches for up to 5 of them and 1 member elsewhere; each new
   community's first member is vouched for by a member of an older one.
 A sybil region as large as the community is attached by k attack edges (1, 10, 100): honest
-members who vouch for a sybil, chosen at random, or the k most trusted members other than the
-seeds, or the seeds themselves (round robin); random attacks are averaged over 10 draws for k=1, 3 for k=10
+members who vouch for a sybil, chosen at random ("random"), the k most trusted members other than
+the seeds ("top"), the k most trusted actors with the seeds among them, each fooled once ("top+seeds"),
+or the seeds alone, round robin ("seeds"); random attacks are averaged over 10 draws for k=1, 3 for k=10
 and 2 for k=100. Layouts of the region:
 - dense: each sybil vouches for 20 random sybils;
 - sparse: a random tree of vouches, closed into a ring;
@@ -24,7 +25,8 @@ and 2 for k=100. Layouts of the region:
 - corroborated: aimed at the engine's corroboration rule: groups of 20 sybils; attack edges come in
   threes per group, two on the group's first sybil and one on its second, and those two vouch for
   every other sybil of the group (which all vouch back), so 3 attack edges corroborate 20 sybils.
-Printed per community and attack: the worst over layouts of the sybils' share of all trust and of
+Printed per community and attack: the worst over layouts of the sybils' share of all trust (and of
+the trust held by actors other than the seeds, which hold much of it) and of
 the number of sybils ranked at or above the 10th-percentile honest member per attack edge (also
 the worst over the first five layouts alone), the share of honest members reached (trust > 0),
 established and corroborated, and what one more vouch from the
@@ -136,11 +138,12 @@ def vouches(edges: Edges, prefix_from: str, prefix_to: str) -> list[Evidence]:
 
 @dataclass
 class Outcome:
-    share: float
+    share: float  # of all trust
     above_per_edge: float
     reached: float
     established: float
     corroborated: float = 1.0
+    share_outside_seeds: float = 0.0  # of the trust held by actors other than the seeds
 
 
 def measure(result: Reputation, members: int, sybils: int, k: int) -> Outcome:
@@ -148,12 +151,15 @@ def measure(result: Reputation, members: int, sybils: int, k: int) -> Outcome:
     honest = result.trust[[index[f"h{i}"] for i in range(members)]]
     fake = np.array([result.trust[index[f"s{i}"]] for i in range(sybils) if f"s{i}" in index])
     floor = np.percentile(honest, 10)
+    total = float(result.trust.sum())
+    outside_seeds = total - float(result.trust[result.graph.seeds].sum())
     return Outcome(
-        float(fake.sum() / result.trust.sum()) if fake.size else 0.0,
+        float(fake.sum() / total) if fake.size else 0.0,
         float((fake >= floor).sum() / k) if k else 0.0,
         float((honest > 0).mean()),
         float((honest >= result.parameters.established).mean()),
         float(result.corroborated[[index[f"h{i}"] for i in range(members)]].mean()),
+        float(fake.sum() / outside_seeds) if fake.size else 0.0,
     )
 
 
@@ -169,7 +175,8 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
             f"established {alone.established:.2%}, corroborated {alone.corroborated:.2%}"
         )
     ]
-    by_trust = [int(i) for i in np.argsort(-trust, kind="stable") if i >= SEEDS]
+    by_trust = [int(i) for i in np.argsort(-trust, kind="stable")]
+    members_by_trust = [i for i in by_trust if i >= SEEDS]
     numbers = np.array([base.graph.index[f"h{i}"] for i in range(members)])
     bring = vouch_worth(base, numbers)
     regions = {}
@@ -180,7 +187,7 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
             region += [Evidence(VOUCH, f"s{s}", f"h{rng.randrange(members)}") for s in range(members)]
         regions[layout.name] = region
     for k in ks:
-        for aim in ("random", "top", "seeds"):
+        for aim in ("random", "top", "top+seeds", "seeds"):
             worst = Outcome(0.0, 0.0, 1.0, 1.0)
             worst_layout = ["", ""]
             worst_standard = 0.0  # per edge, over the layouts other than the adaptive one
@@ -192,7 +199,8 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
                     rng = random.Random(1000 * draw + k)
                     fooled = {
                         "random": rng.sample(range(members), k),
-                        "top": by_trust[:k],
+                        "top": members_by_trust[:k],
+                        "top+seeds": by_trust[:k],
                         "seeds": [i % SEEDS for i in range(k)],
                     }[aim]
                     if layout is LAYOUTS[0]:
@@ -203,6 +211,7 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
                     result = compute(honest + regions[layout.name] + attack, seeds, PARAMETERS)
                     one = measure(result, members, members, k)
                     got.share += one.share / draws
+                    got.share_outside_seeds += one.share_outside_seeds / draws
                     got.above_per_edge += one.above_per_edge / draws
                     got.reached = min(got.reached, one.reached)
                     got.established = min(got.established, one.established)
@@ -211,13 +220,15 @@ def attack_rows(name: str, honest_edges: Edges, members: int, ks: list[int]) -> 
                     worst_standard = max(worst_standard, got.above_per_edge)
                 if got.share >= worst.share:
                     worst.share, worst_layout[0] = got.share, layout.name
+                worst.share_outside_seeds = max(worst.share_outside_seeds, got.share_outside_seeds)
                 if got.above_per_edge >= worst.above_per_edge:
                     worst.above_per_edge, worst_layout[1] = got.above_per_edge, layout.name
                 worst.reached = min(worst.reached, got.reached)
                 worst.established = min(worst.established, got.established)
                 worst.corroborated = min(worst.corroborated, got.corroborated)
             rows.append(
-                f"  k={k:<4} {aim:<7} sybil share {worst.share:8.3%} ({worst_layout[0]:<12})  "
+                f"  k={k:<4} {aim:<9} sybil share {worst.share:8.3%} ({worst_layout[0]:<12}; "
+                f"outside the seeds {worst.share_outside_seeds:8.3%})  "
                 f"sybils >= p10 honest per edge {worst.above_per_edge:6.2f} ({worst_layout[1] or '-':<12}; "
                 f"without {ADAPTIVE} {worst_standard:6.2f})  "
                 f"honest reached {worst.reached:7.2%}  established {worst.established:7.2%}  "

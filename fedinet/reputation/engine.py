@@ -11,7 +11,7 @@ from fedinet.reputation.balance import Ledger, ledger
 from fedinet.reputation.evidence import Evidence
 from fedinet.reputation.explain import Explanation, explain
 from fedinet.reputation.graph import VouchGraph, build_graph
-from fedinet.reputation.support import corroborated, published
+from fedinet.reputation.support import published, support
 from fedinet.reputation.trust import TrustFlow, propagate
 
 
@@ -21,7 +21,7 @@ class Parameters:
 
     restart: float = 0.3  # share of the seeds' budget injected each round; 1 - restart is passed on
     pass_cap: float = 1.0  # an actor other than a seed passes on at most this many even shares
-    vouchers_needed: int = 2  # corroborated vouchers an actor needs to rank with the corroborated (1: no tiers)
+    vouchers_needed: int = 2  # corroborated vouchers that corroborate an actor; fewer rank lower (1: no tiers)
     established: float = 0.1  # trust (1.0 = the average reached actor) from which an actor is established
     not_helped: float = -0.5  # what an introduction outcome with "helped": false counts
     dominance: float = 0.5  # warn when one voucher provides more than this share of an actor's trust
@@ -67,11 +67,15 @@ class Reputation:
     graph: VouchGraph
     flow: TrustFlow
     unit: float  # the raw trust worth 1.0
-    trust: np.ndarray  # published: flow trust, squeezed below every corroborated actor for the others
+    trust: np.ndarray  # published: flow trust, each support tier squeezed below the tier above
     percentile: np.ndarray
     ledger: Ledger
     parameters: Parameters
-    corroborated: np.ndarray
+    support: np.ndarray  # corroborated vouchers, 0..vouchers_needed; vouchers_needed = corroborated
+
+    @property
+    def corroborated(self) -> np.ndarray:
+        return self.support == self.parameters.vouchers_needed
 
     @property
     def actors(self) -> list[str]:
@@ -91,7 +95,8 @@ class Reputation:
         number = self.graph.index[actor]
         return explain(
             self.graph, self.flow, self.unit, actor, top=top, dominance=self.parameters.dominance,
-            trust=float(self.trust[number]), corroborated=bool(self.corroborated[number]),
+            trust=float(self.trust[number]), support=int(self.support[number]),
+            needed=self.parameters.vouchers_needed,
         )
 
     def _score(self, n: int) -> ActorScore:
@@ -99,7 +104,8 @@ class Reputation:
         established = trust > 0 and trust >= self.parameters.established
         return ActorScore(
             self.graph.actors[n], trust, float(self.percentile[n]), established,
-            float(self.ledger.balance[n]), float(self.ledger.connector[n]), bool(self.corroborated[n]),
+            float(self.ledger.balance[n]), float(self.ledger.connector[n]),
+            bool(self.support[n] == self.parameters.vouchers_needed),
         )
 
 
@@ -114,10 +120,10 @@ def compute(records: Sequence[Evidence], seeds: Iterable[str], parameters: Param
         tolerance=parameters.tolerance, max_rounds=parameters.max_rounds,
     )
     unit = trust_unit(graph, flow)
-    tier = corroborated(graph, parameters.vouchers_needed)
-    trust = published(flow.raw / unit, tier)
+    tiers = support(graph, parameters.vouchers_needed)
+    trust = published(flow.raw / unit, tiers)
     book = ledger(records, graph.index, np.minimum(trust, 1.0), not_helped=parameters.not_helped)
-    return Reputation(graph, flow, unit, trust, percentiles(trust), book, parameters, tier)
+    return Reputation(graph, flow, unit, trust, percentiles(trust), book, parameters, tiers)
 
 
 def trust_unit(graph: VouchGraph, flow: TrustFlow) -> float:

@@ -31,7 +31,12 @@ class Explanation:
     vouchers: int  # how many vouch for the actor
     path: list[str]  # from a seed to the actor, through the largest shares; empty if unreached
     dominant: Contribution | None  # set when one voucher provides more than the dominance share
-    corroborated: bool = True  # False: too few corroborated vouchers, ranked below every corroborated actor
+    support: int = 2  # corroborated vouchers (a seed's vouch counts `needed`); ranked by it before the flow
+    needed: int = 2  # the support that corroborates
+
+    @property
+    def corroborated(self) -> bool:
+        return self.support >= self.needed
 
     @property
     def warnings(self) -> list[str]:
@@ -43,15 +48,15 @@ class Explanation:
             )
         if not self.corroborated and self.path:
             warnings.append(
-                "not corroborated: too few vouchers are themselves corroborated, "
-                "so this actor ranks below every corroborated one"
+                f"not corroborated: {self.support} corroborated voucher(s) where {self.needed} are needed, "
+                "so this actor ranks below every actor with more"
             )
         return warnings
 
 
 def explain(
     graph: VouchGraph, flow: TrustFlow, unit: float, actor: str, *, top: int = 5, dominance: float = 0.5,
-    trust: float | None = None, corroborated: bool = True,
+    trust: float | None = None, support: int = 2, needed: int = 2,
 ) -> Explanation:
     """Explain `actor` (a name in the graph; KeyError otherwise). `trust` is the published trust
     (the flow's `raw / unit` when not given); contributions are measured in the flow."""
@@ -72,7 +77,7 @@ def explain(
         dominant = contributors[0]
     return Explanation(
         actor, float(raw / unit) if trust is None else trust, is_seed, _share(seed_part, raw), contributors,
-        len(edges), strongest_path(graph, flow, number), dominant, corroborated,
+        len(edges), strongest_path(graph, flow, number), dominant, support, needed,
     )
 
 

@@ -22,11 +22,14 @@ def test_a_chain_passes_decreasing_trust() -> None:
     assert [raw(result, actor) for actor in ("seed", "a", "b", "c")] == pytest.approx([0.3, 0.21, 0.147, 0.1029])
     unit = (0.21 + 0.147 + 0.1029) / 3  # 1.0 = the average reached actor other than the seed
     assert result.score("a").trust == pytest.approx(0.21 / unit)
-    # a is corroborated (a seed's vouch suffices); b and c have one voucher that is not a seed, so
-    # their flow trust t is published as t·f / (t + f) below the lowest corroborated trust f (a's)
+    # a is corroborated (a seed's vouch suffices); b has one corroborated voucher (a), c none (b is not
+    # corroborated). Each tier's flow trust t is published as t·f / (t + f) below the lowest published
+    # trust f of the tier above: b's below a's, c's below b's.
     assert [result.score(x).corroborated for x in ("seed", "a", "b", "c")] == [True, True, False, False]
-    assert result.score("b").trust == pytest.approx(0.147 * 0.21 / (0.147 + 0.21) / unit)
-    assert result.score("c").trust == pytest.approx(0.1029 * 0.21 / (0.1029 + 0.21) / unit)
+    assert [int(result.support[result.graph.index[x]]) for x in ("seed", "a", "b", "c")] == [2, 2, 1, 0]
+    b = 0.147 * 0.21 / (0.147 + 0.21)
+    assert result.score("b").trust == pytest.approx(b / unit)
+    assert result.score("c").trust == pytest.approx(0.1029 * b / (0.1029 + b) / unit)
     assert [row.actor for row in result.scores()] == ["seed", "a", "b", "c"]
     # vouchers_needed=1 publishes the flow trust itself
     flat = compute([vouch("seed", "a"), vouch("a", "b"), vouch("b", "c")], ["seed"], Parameters(vouchers_needed=1))
@@ -215,6 +218,25 @@ def test_a_clique_behind_one_vouch_from_the_most_trusted_member_ranks_below_ever
     assert why.warnings[-1].startswith("not corroborated") and not why.corroborated
     assert why.trust == result.score("x0").trust  # the published trust
     assert not any(w.startswith("not corroborated") for w in result.explain("h29").warnings)
+
+
+def test_behind_one_attack_edge_only_the_entry_ranks_with_the_newcomers_who_have_one_voucher() -> None:
+    # Newcomers n0..n9 each have one voucher, a corroborated member: support 1, not corroborated. A
+    # 5-clique behind one vouch from the most trusted member: its entry has support 1 too, the other
+    # fakes none, so they rank below every newcomer whatever the flow brings them.
+    honest = corroborated_community() + [vouch(f"h{20 + i}", f"n{i}") for i in range(10)]
+    newcomers = [f"n{i}" for i in range(10)]
+    fakes = [f"x{i}" for i in range(5)]
+    result = compute([*honest, *clique_of(5), vouch("h0", "x0")], ["seed"])
+    support = {actor: int(result.support[result.graph.index[actor]]) for actor in [*newcomers, *fakes]}
+    assert [support[n] for n in newcomers] == [1] * 10 and [support[f] for f in fakes] == [1, 0, 0, 0, 0]
+    lowest_newcomer = min(result.score(n).trust for n in newcomers)
+    assert max(result.score(f).trust for f in fakes[1:]) < lowest_newcomer
+    # in the flow alone, every fake holds more than the poorest newcomer
+    flow = compute([*honest, *clique_of(5), vouch("h0", "x0")], ["seed"], Parameters(vouchers_needed=1))
+    assert min(flow.score(f).trust for f in fakes) > min(flow.score(n).trust for n in newcomers)
+    assert result.explain("x0").warnings[-1].startswith("not corroborated: 1 corroborated voucher(s) where 2")
+    assert result.explain("x1").warnings[-1].startswith("not corroborated: 0 corroborated voucher(s) where 2")
 
 
 def test_two_fooled_members_vouching_for_the_same_fake_corroborate_it() -> None:
