@@ -262,6 +262,25 @@ def ring_of_fakes(members: int) -> list[str]:
     return rows
 
 
+def volume(members: int, fakes: int = 100_000) -> list[str]:
+    """A huge region of fakes (a chain, so every one is reached) behind one attack edge: trust is
+    published in units of the median corroborated member, so honest trust should not move."""
+    honest = vouches(power_law(members, random.Random(5), (2, 4)), "h", "h")
+    seeds = [f"h{i}" for i in range(SEEDS)]
+    region = [Evidence(VOUCH, "h42", "s0")] + [Evidence(VOUCH, f"s{i}", f"s{i + 1}") for i in range(fakes - 1)]
+    before, after = compute(honest, seeds, PARAMETERS), compute(honest + region, seeds, PARAMETERS)
+    names = [f"h{i}" for i in range(members)]
+    old = np.array([before.score(n).trust for n in names])
+    new = np.array([after.score(n).trust for n in names])
+    fakes_established = sum(after.score(f"s{i}").established for i in range(fakes))
+    return [
+        f"  {fakes:,} fakes in a chain behind one attack edge: largest change of an honest member's trust "
+        f"{float(np.max(np.abs(new - old) / old)):.2%}, honest established "
+        f"{np.mean([before.score(n).established for n in names]):.2%} -> "
+        f"{np.mean([after.score(n).established for n in names]):.2%}, fakes established {fakes_established}"
+    ]
+
+
 def speed(edges_wanted: int) -> list[str]:
     rng = random.Random(11)
     members = int(edges_wanted / 5.1)
@@ -330,6 +349,9 @@ def main() -> None:
     print("== giver/taker balance")
     for row in ring_of_fakes(members):
         print(row)
+    print("== volume")
+    for row in volume(members):
+        print(row, flush=True)
     print("== speed (one core)")
     for row in speed(edges):
         print(row, flush=True)

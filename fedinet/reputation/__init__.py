@@ -2,11 +2,12 @@
 balance, the connector score and explanations. A pure engine: records in, scores out; no
 database, no network. docs/reputation.md describes the algorithm and its parameters."""
 
-from fedinet.reputation.engine import ActorScore, Parameters, Reputation, compute
+from fedinet.reputation.engine import ENGINE_VERSION, ActorScore, Parameters, Reputation, compute
 from fedinet.reputation.evidence import Evidence, EvidenceError, EvidenceFile, Kind, parse_evidence, parse_seeds
 from fedinet.reputation.explain import Contribution, Explanation
 
 __all__ = [
+    "ENGINE_VERSION",
     "ActorScore",
     "Contribution",
     "Evidence",

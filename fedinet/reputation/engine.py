@@ -15,6 +15,9 @@ from fedinet.reputation.support import published, support
 from fedinet.reputation.trust import TrustFlow, propagate
 
 
+ENGINE_VERSION = 3  # raised whenever the same evidence and seeds give other scores; stored scores are then recomputed
+
+
 @dataclass(frozen=True)
 class Parameters:
     """The engine's knobs; docs/reputation.md explains each default."""
@@ -22,7 +25,7 @@ class Parameters:
     restart: float = 0.3  # share of the seeds' budget injected each round; 1 - restart is passed on
     pass_cap: float = 1.0  # an actor other than a seed passes on at most this many even shares
     vouchers_needed: int = 2  # corroborated vouchers that corroborate an actor; fewer rank lower (1: no tiers)
-    established: float = 0.1  # trust (1.0 = the average reached actor) from which an actor is established
+    established: float = 0.1  # trust (1.0 = the median corroborated member) from which a corroborated actor is established
     not_helped: float = -0.5  # what an introduction outcome with "helped": false counts
     dominance: float = 0.5  # warn when one voucher provides more than this share of an actor's trust
     tolerance: float = 1e-10  # stop when the total change of raw trust in a round is below this
@@ -66,7 +69,7 @@ class Reputation:
 
     graph: VouchGraph
     flow: TrustFlow
-    unit: float  # the raw trust worth 1.0
+    unit: float  # the raw trust worth 1.0: the median corroborated actor other than the seeds
     trust: np.ndarray  # published: flow trust, each support tier squeezed below the tier above
     percentile: np.ndarray
     ledger: Ledger
@@ -101,11 +104,11 @@ class Reputation:
 
     def _score(self, n: int) -> ActorScore:
         trust = float(self.trust[n])
-        established = trust > 0 and trust >= self.parameters.established
+        corroborated = bool(self.support[n] == self.parameters.vouchers_needed)
+        established = corroborated and trust > 0 and trust >= self.parameters.established
         return ActorScore(
             self.graph.actors[n], trust, float(self.percentile[n]), established,
-            float(self.ledger.balance[n]), float(self.ledger.connector[n]),
-            bool(self.support[n] == self.parameters.vouchers_needed),
+            float(self.ledger.balance[n]), float(self.ledger.connector[n]), corroborated,
         )
 
 
@@ -115,23 +118,25 @@ def compute(records: Sequence[Evidence], seeds: Iterable[str], parameters: Param
     graph = build_graph(records, seeds)
     if not graph.seeds.size:
         raise ValueError("at least one seed is needed")
+    tiers = support(graph, parameters.vouchers_needed)
+    corroborated = tiers == parameters.vouchers_needed
     flow = propagate(
-        graph, restart=parameters.restart, pass_cap=parameters.pass_cap,
+        graph, restart=parameters.restart, pass_cap=parameters.pass_cap, shares=int(corroborated.sum()),
         tolerance=parameters.tolerance, max_rounds=parameters.max_rounds,
     )
-    unit = trust_unit(graph, flow)
-    tiers = support(graph, parameters.vouchers_needed)
+    unit = trust_unit(graph, flow, corroborated)
     trust = published(flow.raw / unit, tiers)
     book = ledger(records, graph.index, np.minimum(trust, 1.0), not_helped=parameters.not_helped)
     return Reputation(graph, flow, unit, trust, percentiles(trust), book, parameters, tiers)
 
 
-def trust_unit(graph: VouchGraph, flow: TrustFlow) -> float:
-    """Raw trust worth 1.0: the average over reached actors other than seeds (or over the seeds)."""
-    members = flow.reached.copy()
+def trust_unit(graph: VouchGraph, flow: TrustFlow, corroborated: np.ndarray) -> float:
+    """Raw trust worth 1.0: the median over corroborated actors other than the seeds (or the seeds'
+    average). Fakes cannot move it by numbers, as they could an average over every reached actor:
+    only corroborated actors count, and a median does not follow the few richest (the seeds' vouchees)."""
+    members = corroborated & flow.reached
     members[graph.seeds] = False
-    pool = flow.raw[members] if members.any() else flow.raw[graph.seeds]
-    return float(pool.mean())
+    return float(np.median(flow.raw[members])) if members.any() else float(flow.raw[graph.seeds].mean())
 
 
 def percentiles(values: np.ndarray) -> np.ndarray:

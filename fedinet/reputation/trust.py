@@ -2,8 +2,9 @@
 
 Every round each actor passes on `1 - restart` of the trust it holds, split evenly among the
 actors it vouches for; the seeds receive `restart` of the budget (1, split evenly among them).
-An actor other than a seed passes on at most `pass_cap` even shares (`pass_cap / reached`), so
-a highly trusted member fooled into vouching for a fake account leaks little. Trust that reaches
+An actor other than a seed passes on at most `pass_cap` even shares (`pass_cap / corroborated`,
+the number of corroborated actors, which fake accounts cannot inflate by numbers), so a highly
+trusted member fooled into vouching for a fake account leaks little. Trust that reaches
 an actor who vouches for no one stays there. The rounds stop when the total change is below
 `tolerance`: the map shrinks errors by `1 - restart` a round, so that takes O(log 1/tolerance) rounds.
 """
@@ -34,15 +35,15 @@ class TrustFlow:
 
 
 def propagate(
-    graph: VouchGraph, *, restart: float, pass_cap: float, tolerance: float, max_rounds: int
+    graph: VouchGraph, *, restart: float, pass_cap: float, shares: int, tolerance: float, max_rounds: int
 ) -> TrustFlow:
-    """Iterate trust to its fixed point (or `max_rounds`)."""
+    """Iterate trust to its fixed point (or `max_rounds`); an even share is 1 / `shares`."""
     size, keep = graph.size, 1.0 - restart
     budget = np.zeros(size)
     budget[graph.seeds] = restart / len(graph.seeds)
     edge_share = 1.0 / graph.out_degree()[graph.source]
     reached = graph.reached()
-    cap = pass_cap / int(reached.sum())
+    cap = pass_cap / max(shares, 1)
     raw, rounds = budget, 0
     for rounds in range(1, max_rounds + 1):
         inflow = np.bincount(graph.target, weights=_passed(raw, graph, cap)[graph.source] * edge_share, minlength=size)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from fedinet.clock import utc_now
 from fedinet.config import Settings
 from fedinet.reputation import Evidence as Record
-from fedinet.reputation import Explanation, Kind, Reputation, compute
+from fedinet.reputation import ENGINE_VERSION, Explanation, Kind, Reputation, compute
 from fedinet.services.errors import InvalidInput, NotFound
 from fedinet.store.database import Database
 from fedinet.store.inbox import domain_and_parents
@@ -122,7 +122,10 @@ async def recompute(db: Database, settings: Settings, progress: Progress | None 
         for start in range(0, len(rows), 1000):
             await session.execute(insert(ReputationScore), rows[start : start + 1000])
             report("stored", min(start + 1000, len(rows)), len(rows))
-        state = {"computed_at": computed_at.isoformat(), "mark": mark, "records": len(records), "seeds": seed_uris}
+        state = {
+            "computed_at": computed_at.isoformat(), "mark": mark, "records": len(records), "seeds": seed_uris,
+            "engine": ENGINE_VERSION,
+        }
         await _save_state(session, state)
     return RunSummary(computed_at, len(records), len(rows), seed_uris)
 
@@ -203,28 +206,34 @@ def _record_json(record: Record) -> dict[str, Any]:
 
 
 class ReputationJob:
-    """Background job: recompute when the evidence changed, at most once per interval."""
+    """Background job: recompute when the evidence, the seeds or the engine changed, at most once
+    per interval."""
 
     name = "reputation"
-    idle_seconds = 30.0  # checking for changed evidence is three aggregates over the evidence table
+    idle_seconds = 30.0  # checking for changes is three aggregates over the evidence table and the seeds
 
     def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
         self._settings = settings
 
     async def run_once(self) -> int:
+        try:
+            current_seeds = await seeds(self._db, self._settings)
+        except InvalidInput:
+            return 0  # reputation_seeds names someone who is not a member: `fedinet reputation recompute` says so
+        if not current_seeds:
+            return 0  # no seeds yet: nothing to compute from
         previous = await state(self._db)
+        mark = await evidence_mark(self._db)
         if previous is not None:
-            if previous.get("mark") == await evidence_mark(self._db):
+            inputs = (previous.get("mark"), previous.get("seeds"), previous.get("engine"))
+            if inputs == (mark, current_seeds, ENGINE_VERSION):
                 return 0
             elapsed = (utc_now() - datetime.fromisoformat(previous["computed_at"])).total_seconds()
             if elapsed < self._settings.reputation_interval_seconds:
                 return 0
-        elif (await evidence_mark(self._db))[1] == 0:
+        elif mark[1] == 0:
             return 0
-        try:
-            await recompute(self._db, self._settings)
-        except InvalidInput:
-            return 0  # no seeds yet: nothing to compute from
+        await recompute(self._db, self._settings)
         return 1
 

@@ -11,8 +11,10 @@ from support.api_client import Apps
 from support.cli import run_fedinet
 from support.federation import follow_across, settle
 
-from fedinet.services import blocks, evidence
+from fedinet.reputation import ENGINE_VERSION
+from fedinet.services import accounts, blocks, evidence
 from fedinet.services import reputation as reputation_service
+from fedinet.services.reputation import ReputationJob
 from fedinet.services.remote_actors import find_actor
 from fedinet.store.models import ReputationScore
 
@@ -48,8 +50,9 @@ async def test_trust_flows_from_the_seed_along_federated_vouches(start_instance,
 
     scores = await _scores(one)
     seed, b, c = scores[founder.actor.uri], scores[bob.actor.uri], scores[carol.actor.uri]
-    assert seed.trust > b.trust > c.trust > 0 and c.established
-    assert seed.corroborated and b.corroborated and not c.corroborated  # carol has one voucher
+    assert seed.trust > b.trust > c.trust > 0 and b.established
+    # carol has one voucher: not corroborated, so not established, however much bob passes her
+    assert seed.corroborated and b.corroborated and not c.corroborated and not c.established
     assert alice.actor.uri not in scores  # no evidence names her
     assert b.balance > 0 and seed.balance < 0  # bob helped the founder, who acknowledged it
 
@@ -102,3 +105,22 @@ async def test_recompute_and_export_from_the_command_line(start_instance, databa
     offline = _cli(instance, "reputation", "score", "--evidence", str(exported), "--seeds", str(seeds), "--json")
     offline_scores = {row["actor"]: row for row in map(json.loads, offline.stdout.splitlines())}
     assert offline_scores[carol.actor.uri]["trust"] == round((await _scores(instance))[carol.actor.uri].trust, 6)
+
+
+async def test_the_job_recomputes_when_the_seeds_or_the_engine_change(start_instance) -> None:  # type: ignore[no-untyped-def]
+    instance = await start_instance(reputation_interval_seconds=0)
+    founder = await instance.create_member("founder", role="admin")
+    bob = await instance.create_member("bob")
+    await evidence.vouch(instance.db, founder, bob.actor, "friend")
+    job = ReputationJob(instance.db, instance.settings)
+    assert await job.run_once() == 1 and await job.run_once() == 0  # nothing changed the second time
+
+    await accounts.set_role(instance.db, "bob", "admin")  # a new seed, with no new evidence
+    assert await job.run_once() == 1
+    assert set((await reputation_service.state(instance.db))["seeds"]) == {founder.actor.uri, bob.actor.uri}
+
+    async with instance.db.transaction() as session:  # scores stored by an older engine
+        await reputation_service._save_state(session, {**await reputation_service.state(instance.db), "engine": 2})
+    assert await job.run_once() == 1
+    assert (await reputation_service.state(instance.db))["engine"] == ENGINE_VERSION
+    assert await job.run_once() == 0
