@@ -1,7 +1,7 @@
 """`fedinet reputation …`: local reputation (docs/reputation.md).
 
-`score` is the offline what-if tool over an evidence file; `show`, `explain`, `recompute` and
-`export-evidence` work on the instance's own verified evidence.
+`score` is the offline what-if tool over an evidence file; `show`, `explain`, `seeds`,
+`recompute` and `export-evidence` work on the instance's own verified evidence.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from fedinet.reputation import (
     compute,
     parse_evidence,
     parse_seeds,
+    seed_vouches,
 )
 from fedinet.services import reputation as reputation_service
 from fedinet.services.errors import NotFound
@@ -214,6 +215,35 @@ async def explain(ctx: click.Context, account: str, as_json: bool) -> None:
     if actor.uri not in result.graph.index:
         raise NotFound(f"no verified evidence names {actor.handle}, and it is not a seed")
     _print_explanation(result, actor.uri, as_json)
+
+
+@reputation.command(name="seeds")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many vouches to list.")
+@json_option
+@click.pass_context
+@handles_errors
+async def seed_audit(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """The seeds' vouches that carry the most trust, and whom only a seed vouches for."""
+    settings = settings_from(ctx)
+    async with open_database(settings) as db:
+        result = await reputation_service.compute_now(db, settings)
+    rows = seed_vouches(result)
+    if as_json:
+        for row in rows[:limit]:
+            click.echo(json.dumps({
+                "seed": row.seed, "actor": row.actor, "share": round(row.share, 6), "other_vouchers": row.other_vouchers,
+            }))
+        return
+    alone = sum(row.other_vouchers == 0 for row in rows)
+    click.echo(
+        f"Trust enters through {len(rows)} vouch(es) from {len(result.graph.seeds)} seed(s); "
+        f"{alone} of them vouch for someone no other corroborated actor vouches for."
+    )
+    for row in rows[:limit]:
+        support = "only this seed vouches for it" if row.other_vouchers == 0 else (
+            f"also vouched for by {row.other_vouchers} corroborated actor(s)"
+        )
+        click.echo(f"  {row.seed} -> {row.actor}  {row.share:6.1%}  {support}")
 
 
 @reputation.command()

@@ -5,6 +5,7 @@ database, no network. docs/reputation.md describes the algorithm and its paramet
 from fedinet.reputation.engine import ENGINE_VERSION, ActorScore, Parameters, Reputation, compute
 from fedinet.reputation.evidence import Evidence, EvidenceError, EvidenceFile, Kind, parse_evidence, parse_seeds
 from fedinet.reputation.explain import Contribution, Explanation
+from fedinet.reputation.seed_audit import SeedVouch, seed_vouches
 
 __all__ = [
     "ENGINE_VERSION",
@@ -17,7 +18,9 @@ __all__ = [
     "Kind",
     "Parameters",
     "Reputation",
+    "SeedVouch",
     "compute",
     "parse_evidence",
     "parse_seeds",
+    "seed_vouches",
 ]

@@ -98,9 +98,15 @@ async def seeds(db: Database, settings: Settings) -> list[str]:
         return found
 
 
+NO_SEEDS = "reputation needs seeds: make someone an admin, or set reputation_seeds"
+
+
 async def compute_now(db: Database, settings: Settings) -> Reputation:
     """The engine's result over the current evidence (not stored)."""
-    return compute(await evidence_records(db), await seeds(db, settings))
+    seed_uris = await seeds(db, settings)
+    if not seed_uris:
+        raise InvalidInput(NO_SEEDS)
+    return compute(await evidence_records(db), seed_uris)
 
 
 async def recompute(db: Database, settings: Settings, progress: Progress | None = None) -> RunSummary:
@@ -110,7 +116,7 @@ async def recompute(db: Database, settings: Settings, progress: Progress | None 
     seed_uris = await seeds(db, settings)
     report("evidence", len(records), len(records))
     if not seed_uris:
-        raise InvalidInput("reputation needs seeds: make someone an admin, or set reputation_seeds")
+        raise InvalidInput(NO_SEEDS)
     result = compute(records, seed_uris)
     report("computed", 1, 1)
     computed_at = utc_now()

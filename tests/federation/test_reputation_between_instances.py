@@ -106,6 +106,23 @@ async def test_recompute_and_export_from_the_command_line(start_instance, databa
     offline_scores = {row["actor"]: row for row in map(json.loads, offline.stdout.splitlines())}
     assert offline_scores[carol.actor.uri]["trust"] == round((await _scores(instance))[carol.actor.uri].trust, 6)
 
+    # What hangs on the seed's vouches: all of it on bob, whom nobody else vouches for.
+    audit = _cli(instance, "reputation", "seeds")
+    assert audit.exit_code == 0, audit.stderr
+    assert "1 vouch(es) from 1 seed(s); 1 of them vouch for someone no other corroborated actor" in audit.stdout
+    assert f"{founder.actor.uri} -> {bob.actor.uri}  100.0%  only this seed vouches for it" in audit.stdout
+    rows = [json.loads(line) for line in _cli(instance, "reputation", "seeds", "--json").stdout.splitlines()]
+    assert rows == [{"seed": founder.actor.uri, "actor": bob.actor.uri, "share": 1.0, "other_vouchers": 0}]
+
+
+async def test_reputation_commands_say_when_there_are_no_seeds(start_instance) -> None:  # type: ignore[no-untyped-def]
+    instance = await start_instance()
+    bob, carol = await instance.create_member("bob"), await instance.create_member("carol")
+    await evidence.vouch(instance.db, bob, carol.actor, "friend")
+    for command in (("seeds",), ("explain", "carol"), ("recompute",)):
+        done = _cli(instance, "reputation", *command)
+        assert done.exit_code == 2 and "reputation needs seeds: make someone an admin" in done.stderr, command
+
 
 async def test_the_job_recomputes_when_the_seeds_or_the_engine_change(start_instance) -> None:  # type: ignore[no-untyped-def]
     instance = await start_instance(reputation_interval_seconds=0)
