@@ -119,7 +119,7 @@ def _print_table(result: Reputation) -> None:
     reached = int(result.flow.reached.sum())
     click.echo(
         f"{len(rows)} actors, {result.graph.source.size} vouches; {reached} reached from "
-        f"{result.graph.seeds.size} seed(s); trust 1.0 = the average reached actor other than a seed."
+        f"{result.graph.seeds.size} seed(s); trust 1.0 = the median corroborated actor other than a seed."
     )
 
 
