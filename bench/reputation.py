@@ -32,8 +32,10 @@ the worst over the first five layouts alone), the share of honest members reache
 established and corroborated, and what one more vouch from the
 fooled members brings (before any sybil exists) as a multiple of the 10th-percentile honest
 member's trust (the median over the fooled members): that ratio decides the per-edge count
-(docs/reputation.md). Then: a ring of 1,000 fake accounts thanking each other, and the engine's time and peak memory on a power-law graph of `--edges`
-vouches (default 1,000,000; `--quick` 200,000), apart from the cost of reading them from a file.
+(docs/reputation.md). Then: a ring of 1,000 fake accounts thanking each other; a chain of 100,000
+fakes behind one attack edge, which must not move honest trust (volume); and the engine's time and
+peak memory on a power-law graph of `--edges` vouches (default 1,000,000; `--quick` 200,000),
+apart from the cost of reading them from a file.
 Everything uses fixed random seeds.
 """
 
