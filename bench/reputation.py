@@ -303,7 +303,7 @@ def speed(edges_wanted: int) -> list[str]:
         f"{min(times):.2f} s (median of 3: {statistics.median(times):.2f} s), peak memory {peak / 2**20:.0f} MiB"
     )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
-    rows = [engine, f"  whole process so far, with the 1M records in memory: peak RSS {rss:.0f} MiB"]
+    rows = [engine, f"  whole process so far, with the {len(records):,} records in memory: peak RSS {rss:.0f} MiB"]
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "evidence.jsonl"
         with path.open("w", encoding="utf-8") as file:
