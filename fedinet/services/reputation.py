@@ -7,8 +7,9 @@ Scores are computed in one go and stored with their time; readers use the stored
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,30 +47,40 @@ class RunSummary:
     seeds: list[str]
 
 
+READ_BATCH = 5000  # evidence rows read and converted between two chances for other requests to run
+
+
 async def evidence_records(db: Database) -> list[Record]:
-    """The verified evidence that counts, as engine records (`from` → `to`)."""
+    """The verified evidence that counts, as engine records (`from` → `to`). Read in batches, so
+    that a large instance's other requests are not held up while it is converted."""
     author, subject = aliased(Actor), aliased(Actor)
+    records: list[Record] = []
     async with db.session() as session:
         blocked = set(await session.scalars(select(DomainBlock.domain)))
         suspended = set(await session.scalars(select(Account.actor_id).where(Account.suspended_at.is_not(None))))
-        rows = await session.execute(
+        rows = await session.stream(
             select(Evidence.kind, Evidence.outcome, author.uri, author.domain, author.id, subject.uri, subject.domain, subject.id)
             .join(author, Evidence.author_id == author.id)
             .join(subject, Evidence.subject_id == subject.id)
             .where(Evidence.revoked_at.is_(None))
             .order_by(Evidence.id)
+            .execution_options(yield_per=READ_BATCH)
         )
-    records = []
+        async for batch in rows.partitions():
+            records.extend(_records(batch, suspended, blocked))
+            await asyncio.sleep(0)
+    return records
+
+
+def _records(rows: Iterable[Any], suspended: set[int], blocked: set[str]) -> Iterator[Record]:
     for kind, outcome, source, source_domain, source_id, target, target_domain, target_id in rows:
         if {source_id, target_id} & suspended or _blocked(source_domain, blocked) or _blocked(target_domain, blocked):
             continue
         if kind == "outcome":
-            if outcome not in OUTCOME_HELPED:
-                continue
-            records.append(Record(Kind.OUTCOME, source, target, OUTCOME_HELPED[outcome]))
+            if outcome in OUTCOME_HELPED:
+                yield Record(Kind.OUTCOME, source, target, OUTCOME_HELPED[outcome])
         else:
-            records.append(Record(Kind(kind), source, target))
-    return records
+            yield Record(Kind(kind), source, target)
 
 
 def _blocked(domain: str, blocked: set[str]) -> bool:
@@ -106,7 +117,7 @@ async def compute_now(db: Database, settings: Settings) -> Reputation:
     seed_uris = await seeds(db, settings)
     if not seed_uris:
         raise InvalidInput(NO_SEEDS)
-    return compute(await evidence_records(db), seed_uris)
+    return await asyncio.to_thread(compute, await evidence_records(db), seed_uris)
 
 
 async def recompute(db: Database, settings: Settings, progress: Progress | None = None) -> RunSummary:
@@ -117,14 +128,14 @@ async def recompute(db: Database, settings: Settings, progress: Progress | None 
     report("evidence", len(records), len(records))
     if not seed_uris:
         raise InvalidInput(NO_SEEDS)
-    result = compute(records, seed_uris)
+    result = await asyncio.to_thread(compute, records, seed_uris)  # CPU-bound: off the event loop
     report("computed", 1, 1)
     computed_at = utc_now()
     mark = await evidence_mark(db)
     async with db.transaction() as session:
         ids = await _actor_ids(session, result.actors)
         await session.execute(delete(ReputationScore))
-        rows = [_row(ids[score.actor], score, computed_at) for score in result.scores() if score.actor in ids]
+        rows = await asyncio.to_thread(_rows, result, ids, computed_at)
         for start in range(0, len(rows), 1000):
             await session.execute(insert(ReputationScore), rows[start : start + 1000])
             report("stored", min(start + 1000, len(rows)), len(rows))
@@ -134,6 +145,10 @@ async def recompute(db: Database, settings: Settings, progress: Progress | None 
         }
         await _save_state(session, state)
     return RunSummary(computed_at, len(records), len(rows), seed_uris)
+
+
+def _rows(result: Reputation, ids: dict[str, int], computed_at: datetime) -> list[dict[str, Any]]:
+    return [_row(ids[score.actor], score, computed_at) for score in result.scores() if score.actor in ids]
 
 
 def _row(actor_id: int, score: Any, computed_at: datetime) -> dict[str, Any]:
