@@ -123,6 +123,7 @@ async def compute_now(db: Database, settings: Settings) -> Reputation:
 async def recompute(db: Database, settings: Settings, progress: Progress | None = None) -> RunSummary:
     """Compute every score and store the result, replacing the previous one in one transaction."""
     report = progress or (lambda _phase, _done, _total: None)
+    mark = await evidence_mark(db)  # before reading: evidence arriving meanwhile triggers the next run
     records = await evidence_records(db)
     seed_uris = await seeds(db, settings)
     report("evidence", len(records), len(records))
@@ -131,7 +132,6 @@ async def recompute(db: Database, settings: Settings, progress: Progress | None 
     result = await asyncio.to_thread(compute, records, seed_uris)  # CPU-bound: off the event loop
     report("computed", 1, 1)
     computed_at = utc_now()
-    mark = await evidence_mark(db)
     async with db.transaction() as session:
         ids = await _actor_ids(session, result.actors)
         await session.execute(delete(ReputationScore))
