@@ -112,23 +112,26 @@ async def seeds(db: Database, settings: Settings) -> list[str]:
 NO_SEEDS = "reputation needs seeds: make someone an admin, or set reputation_seeds"
 
 
-async def compute_now(db: Database, settings: Settings) -> Reputation:
-    """The engine's result over the current evidence (not stored)."""
+async def _inputs(db: Database, settings: Settings) -> tuple[list[Record], list[str]]:
+    """The engine's inputs: the evidence that counts and the seeds (InvalidInput without seeds)."""
     seed_uris = await seeds(db, settings)
     if not seed_uris:
         raise InvalidInput(NO_SEEDS)
-    return await asyncio.to_thread(compute, await evidence_records(db), seed_uris)
+    return await evidence_records(db), seed_uris
+
+
+async def compute_now(db: Database, settings: Settings) -> Reputation:
+    """The engine's result over the current evidence (not stored)."""
+    records, seed_uris = await _inputs(db, settings)
+    return await asyncio.to_thread(compute, records, seed_uris)
 
 
 async def recompute(db: Database, settings: Settings, progress: Progress | None = None) -> RunSummary:
     """Compute every score and store the result, replacing the previous one in one transaction."""
     report = progress or (lambda _phase, _done, _total: None)
     mark = await evidence_mark(db)  # before reading: evidence arriving meanwhile triggers the next run
-    records = await evidence_records(db)
-    seed_uris = await seeds(db, settings)
+    records, seed_uris = await _inputs(db, settings)
     report("evidence", len(records), len(records))
-    if not seed_uris:
-        raise InvalidInput(NO_SEEDS)
     result = await asyncio.to_thread(compute, records, seed_uris)  # CPU-bound: off the event loop
     report("computed", 1, 1)
     computed_at = utc_now()
