@@ -150,7 +150,8 @@ class Outcome:
 
 def measure(result: Reputation, members: int, sybils: int, k: int) -> Outcome:
     index = result.graph.index
-    honest = result.trust[[index[f"h{i}"] for i in range(members)]]
+    numbers = [index[f"h{i}"] for i in range(members)]
+    honest = result.trust[numbers]
     fake = np.array([result.trust[index[f"s{i}"]] for i in range(sybils) if f"s{i}" in index])
     floor = np.percentile(honest, 10)
     total = float(result.trust.sum())
@@ -159,8 +160,8 @@ def measure(result: Reputation, members: int, sybils: int, k: int) -> Outcome:
         float(fake.sum() / total) if fake.size else 0.0,
         float((fake >= floor).sum() / k) if k else 0.0,
         float((honest > 0).mean()),
-        float((honest >= result.parameters.established).mean()),
-        float(result.corroborated[[index[f"h{i}"] for i in range(members)]].mean()),
+        float(result.established[numbers].mean()),
+        float(result.corroborated[numbers].mean()),
         float(fake.sum() / outside_seeds) if fake.size else 0.0,
     )
 

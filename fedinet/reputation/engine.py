@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -76,9 +77,14 @@ class Reputation:
     parameters: Parameters
     support: np.ndarray  # corroborated vouchers, 0..vouchers_needed; vouchers_needed = corroborated
 
-    @property
+    @cached_property
     def corroborated(self) -> np.ndarray:
         return self.support == self.parameters.vouchers_needed
+
+    @cached_property
+    def established(self) -> np.ndarray:
+        """Corroborated, with trust above 0 and at least `parameters.established`."""
+        return self.corroborated & (self.trust > 0) & (self.trust >= self.parameters.established)
 
     @property
     def actors(self) -> list[str]:
@@ -103,12 +109,9 @@ class Reputation:
         )
 
     def _score(self, n: int) -> ActorScore:
-        trust = float(self.trust[n])
-        corroborated = bool(self.support[n] == self.parameters.vouchers_needed)
-        established = corroborated and trust > 0 and trust >= self.parameters.established
         return ActorScore(
-            self.graph.actors[n], trust, float(self.percentile[n]), established,
-            float(self.ledger.balance[n]), float(self.ledger.connector[n]), corroborated,
+            self.graph.actors[n], float(self.trust[n]), float(self.percentile[n]), bool(self.established[n]),
+            float(self.ledger.balance[n]), float(self.ledger.connector[n]), bool(self.corroborated[n]),
         )
 
 
