@@ -77,7 +77,7 @@ def test_an_even_share_counts_the_corroborated_actors_so_fakes_cannot_shrink_it(
     chain = [vouch("a", "x0"), *(vouch(f"x{i}", f"x{i + 1}") for i in range(999))]
     alone = compute(honest, ["seed"], Parameters(pass_cap=0.4))
     attacked = compute([*honest, *chain], ["seed"], Parameters(pass_cap=0.4))
-    # 1,000 more actors reached, still 2 corroborated: a passes the same 0.2, now split three ways...
+    # 1,000 more actors reached, still 2 corroborated: a passes the same 0.2, now split two ways...
     assert float(attacked.flow.passed[attacked.graph.index["a"]]) == pytest.approx(0.2)
     assert raw(attacked, "b") == pytest.approx(0.7 * 0.2 / 2)
     # ... and the published unit (the median corroborated member, a) is unchanged
